@@ -1,0 +1,137 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { requestIdFor } from './common/logging';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/app-config';
+import { EmbeddedPostgres } from './database/embedded-postgres';
+import { MetricsService } from './metrics/metrics.service';
+import { configureQueueBackend, warnOnEvictionPolicy } from './queue/queue-backend';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  databaseUrl: string;
+  /** Closes HTTP (draining), workers (finishing in-flight jobs), connections, then the embedded database. */
+  close(): Promise<void>;
+  /** Synchronous last resort for a forced exit. */
+  forceStop(): void;
+}
+
+/**
+ * Builds the whole service for a validated config: used by main.ts, the CLI and every e2e test, so tests
+ * boot exactly what production runs.
+ */
+export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<RunningApp> {
+  const bootLogger = new Logger('Bootstrap');
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.database.url;
+  if (!databaseUrl) {
+    embedded = new EmbeddedPostgres(config.dataDir, {
+      log: (m) => bootLogger.log(m),
+      warn: (m) => bootLogger.warn(m),
+    });
+    const started = Date.now();
+    databaseUrl = await embedded.start();
+    bootLogger.log(`Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${config.dataDir}/postgres)`);
+  }
+
+  configureQueueBackend(config);
+  if (config.queue.redisUrl) await warnOnEvictionPolicy(config.queue.redisUrl, bootLogger);
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    genReqId: requestIdFor,
+    routerOptions: { maxParamLength: 300 },
+  });
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl), adapter, {
+      rawBody: true,
+      bufferLogs: options.bufferLogs ?? true,
+      abortOnError: false,
+    });
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  try {
+    await configure(app, config);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  }
+
+  let closed = false;
+  return {
+    app,
+    databaseUrl,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await app.close();
+      } finally {
+        await embedded?.stop();
+      }
+    },
+    forceStop() {
+      embedded?.stopSync();
+    },
+  };
+}
+
+async function configure(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(PinoLogger));
+  app.useGlobalPipes(createValidationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  if (config.role === 'worker') {
+    // A worker serves health and metrics only; everything else belongs to API processes.
+    fastify.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?')[0];
+      if (!path.startsWith('/health/') && path !== '/metrics') {
+        await reply.status(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          code: 'not_found',
+          message: 'This is a worker process (ROLE=worker): it serves /health and /metrics only',
+        });
+      }
+    });
+  }
+
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Wismo')
+      .setDescription(
+        'Shipment status intake, customer notifications by SMS and email, and "where is my order" chat. ' +
+          'Authenticate with `Authorization: Bearer <API key>`; provider webhooks authenticate by signature.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
+
+  await app.init();
+}

@@ -1,0 +1,186 @@
+import { VARIABLES, VariableName, VariableSpec } from './config.schema';
+
+/**
+ * The one place that reads the environment. Everything else receives the typed `AppConfig`
+ * through the `APP_CONFIG` provider.
+ */
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string; publicBaseUrl: string };
+  role: Role;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+  dataDir: string;
+  devSecrets: 'auto' | 'off';
+  database: { url: string | undefined };
+  queue: { redisUrl: string | undefined; prefix: string };
+  auth: { adminApiKey: string | undefined };
+  webhooks: {
+    easypostSecret: string | undefined;
+    aftershipSecret: string | undefined;
+    shippoToken: string | undefined;
+    genericSecret: string | undefined;
+  };
+  tracking: { defaultCountry: string; noScanDelayDays: number };
+  sms: {
+    accountSid: string | undefined;
+    authToken: string | undefined;
+    messagingServiceSid: string | undefined;
+    fromNumber: string | undefined;
+    apiBaseUrl: string | undefined;
+    maxSegments: number;
+    ratePerSecond: number;
+  };
+  email: {
+    smtpUrl: string | undefined;
+    from: string;
+    replyTo: string | undefined;
+    ratePerSecond: number;
+    unsubscribeSecret: string | undefined;
+  };
+  brand: { name: string; supportUrl: string };
+  notifications: {
+    debounceSeconds: number;
+    channels: string;
+    quietHours: string;
+    pickupReminderDays: number;
+    sweeperIntervalSeconds: number;
+  };
+  chat: {
+    tokenSecret: string | undefined;
+    rateLimitPerMinute: number;
+    allowedOrigins: string[];
+    orderNumberPattern: string;
+    handoffWebhookUrl: string | undefined;
+    handoffWebhookSecret: string | undefined;
+  };
+}
+
+export interface ConfigProblem {
+  variable: string;
+  value: string;
+  expected: string;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      [
+        `Invalid configuration: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+        ...problems.map((p) => `  - ${p.variable}=${p.value}: expected ${p.expected}`),
+        'See .env.example or the README for every variable.',
+      ].join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Validates every variable and throws one error listing all problems. Secrets are masked in the message. */
+export function loadConfig(env: Env = process.env, extraChecks?: (c: AppConfig) => ConfigProblem[]): AppConfig {
+  const problems: ConfigProblem[] = [];
+  const values: Partial<Record<VariableName, unknown>> = {};
+  for (const [key, spec] of Object.entries(VARIABLES) as [VariableName, VariableSpec][]) {
+    const raw = env[key];
+    const text = raw === undefined || raw.trim() === '' ? spec.default : raw.trim();
+    if (text === undefined) continue;
+    const parsed = spec.parse(text);
+    if (parsed.ok) values[key] = parsed.value;
+    else problems.push({ variable: key, value: spec.secret ? '(hidden)' : JSON.stringify(text), expected: parsed.expected });
+  }
+  const v = values as Record<VariableName, never>;
+  const port = (v.PORT as number | undefined) ?? 3000;
+  const config: AppConfig = {
+    env: v.NODE_ENV,
+    http: { port, host: v.HOST, publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${port}` },
+    role: v.ROLE,
+    logLevel: v.LOG_LEVEL,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    dataDir: v.DATA_DIR,
+    devSecrets: v.DEV_SECRETS,
+    database: { url: v.DATABASE_URL },
+    queue: { redisUrl: v.REDIS_URL, prefix: v.QUEUE_PREFIX },
+    auth: { adminApiKey: v.ADMIN_API_KEY },
+    webhooks: {
+      easypostSecret: v.EASYPOST_WEBHOOK_SECRET,
+      aftershipSecret: v.AFTERSHIP_WEBHOOK_SECRET,
+      shippoToken: v.SHIPPO_WEBHOOK_TOKEN,
+      genericSecret: v.GENERIC_WEBHOOK_SECRET,
+    },
+    tracking: { defaultCountry: v.DEFAULT_COUNTRY, noScanDelayDays: v.NO_SCAN_DELAY_DAYS },
+    sms: {
+      accountSid: v.TWILIO_ACCOUNT_SID,
+      authToken: v.TWILIO_AUTH_TOKEN,
+      messagingServiceSid: v.TWILIO_MESSAGING_SERVICE_SID,
+      fromNumber: v.TWILIO_FROM_NUMBER,
+      apiBaseUrl: v.TWILIO_API_BASE_URL,
+      maxSegments: v.SMS_MAX_SEGMENTS,
+      ratePerSecond: v.SMS_RATE_PER_SECOND,
+    },
+    email: {
+      smtpUrl: v.SMTP_URL,
+      from: v.EMAIL_FROM,
+      replyTo: v.EMAIL_REPLY_TO,
+      ratePerSecond: v.EMAIL_RATE_PER_SECOND,
+      unsubscribeSecret: v.UNSUBSCRIBE_SECRET,
+    },
+    brand: { name: v.BRAND_NAME, supportUrl: v.SUPPORT_URL },
+    notifications: {
+      debounceSeconds: v.NOTIFY_DEBOUNCE_SECONDS,
+      channels: v.NOTIFY_CHANNELS ?? '',
+      quietHours: v.QUIET_HOURS,
+      pickupReminderDays: v.PICKUP_REMINDER_DAYS,
+      sweeperIntervalSeconds: v.SWEEPER_INTERVAL_SECONDS,
+    },
+    chat: {
+      tokenSecret: v.CHAT_TOKEN_SECRET,
+      rateLimitPerMinute: v.CHAT_RATE_LIMIT_PER_MINUTE,
+      allowedOrigins: v.CHAT_ALLOWED_ORIGINS ?? [],
+      orderNumberPattern: v.CHAT_ORDER_NUMBER_PATTERN ?? '',
+      handoffWebhookUrl: v.HANDOFF_WEBHOOK_URL,
+      handoffWebhookSecret: v.HANDOFF_WEBHOOK_SECRET,
+    },
+  };
+  problems.push(...crossChecks(config, env));
+  if (extraChecks && problems.length === 0) problems.push(...extraChecks(config));
+  if (problems.length) throw new ConfigValidationError(problems);
+  return config;
+}
+
+function crossChecks(c: AppConfig, env: Env): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const twilioSet = [c.sms.accountSid, c.sms.authToken].filter(Boolean).length;
+  if (twilioSet === 1) {
+    problems.push({
+      variable: c.sms.accountSid ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID',
+      value: '(unset)',
+      expected: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to be set together',
+    });
+  }
+  if (twilioSet === 2 && !c.sms.messagingServiceSid && !c.sms.fromNumber) {
+    problems.push({
+      variable: 'TWILIO_FROM_NUMBER',
+      value: '(unset)',
+      expected: 'TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER when Twilio credentials are set',
+    });
+  }
+  if (c.env === 'production') {
+    for (const name of ['UNSUBSCRIBE_SECRET', 'PUBLIC_BASE_URL'] as const) {
+      if (!env[name]) problems.push({ variable: name, value: '(unset)', expected: 'a value in production' });
+    }
+  }
+  if (c.chat.handoffWebhookUrl && !c.chat.handoffWebhookSecret) {
+    problems.push({
+      variable: 'HANDOFF_WEBHOOK_SECRET',
+      value: '(unset)',
+      expected: 'a secret when HANDOFF_WEBHOOK_URL is set',
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,40 @@
+import { ApiKey } from '../auth/api-key.entity';
+import { OutboxMessage } from '../channels/outbox-message.entity';
+import { ChatHandoff } from '../chat/chat-handoff.entity';
+import { ChatMessage } from '../chat/chat-message.entity';
+import { ChatRequest } from '../chat/chat-request.entity';
+import { ChatSession } from '../chat/chat-session.entity';
+import { VerificationFailure } from '../chat/verification-failure.entity';
+import { CustomerPreference } from '../notifications/customer-preference.entity';
+import { NotificationAttempt } from '../notifications/notification-attempt.entity';
+import { Notification } from '../notifications/notification.entity';
+import { Suppression } from '../notifications/suppression.entity';
+import { TemplateRevision } from '../templates/template-revision.entity';
+import { TemplateVersion } from '../templates/template-version.entity';
+import { Customer } from '../tracking/customer.entity';
+import { EtaHistory } from '../tracking/eta-history.entity';
+import { Order } from '../tracking/order.entity';
+import { Shipment } from '../tracking/shipment.entity';
+import { TrackingEvent } from '../tracking/tracking-event.entity';
+
+/** Every entity, listed explicitly so the app, the CLI and jest load the same set without globbing. */
+export const ENTITIES = [
+  ApiKey,
+  Customer,
+  Order,
+  Shipment,
+  TrackingEvent,
+  EtaHistory,
+  Notification,
+  NotificationAttempt,
+  CustomerPreference,
+  Suppression,
+  OutboxMessage,
+  TemplateVersion,
+  TemplateRevision,
+  ChatSession,
+  ChatMessage,
+  ChatHandoff,
+  ChatRequest,
+  VerificationFailure,
+];

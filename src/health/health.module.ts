@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+
+/** Liveness and readiness for orchestrators (Docker HEALTHCHECK, Kubernetes probes). */
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
+  controllers: [HealthController],
+})
+export class HealthModule {}

@@ -1,0 +1,323 @@
+/**
+ * The notification policy: which notifications one accepted shipment change calls for, which pending ones it
+ * makes obsolete, and when each may go out. Pure (no clock, no I/O): the caller passes `now`, the shipment's
+ * state after the change, the customer's preferences, suppressions and the shipment's notification history,
+ * and persists the decisions in the same transaction as the change (DESIGN.md, "The flow of one status
+ * change", step 2). Skips are returned too, with a machine-readable reason, so the log can say why nothing
+ * was sent.
+ *
+ * Change → type (at most one type per change; the most relevant one):
+ *   in_transit from pre_transit/unknown (first carrier scan) → shipped. A shipment first seen further along
+ *   (out for delivery, delivered, …) gets only that stage's message, never a belated "shipped".
+ *   out_for_delivery → out_for_delivery; attempt_failed → delivery_attempt_failed;
+ *   available_for_pickup → available_for_pickup; delivered → delivered (collection at a pickup point is the
+ *   same type, the template branches on `collectedAtPickup`); exception → exception, or delayed when the
+ *   reason is `delayed`; returned → returned_to_sender; the `delayed` domain event → delayed.
+ *   Nothing for pre_transit, unknown, cancelled, other moves into in_transit, or `eta_changed`.
+ *
+ * Rules, in the order they apply:
+ * 1. Returned to sender is the last word: once the shipment is returned, or a returned_to_sender
+ *    notification exists, every later change is skipped (`returned_to_sender`).
+ * 2. `delayed` and `eta_changed` events on a delivered or cancelled shipment are skipped
+ *    (`shipment_delivered`, `shipment_cancelled`). Status changes out of those are the tracking intake's
+ *    call and are notified normally.
+ * 3. Stale: an event older than the shipment's last event (`eventOccurredAt < shipment.lastEventAt`)
+ *    notifies nothing and cancels nothing (`stale_event`). Unknown times are not stale.
+ * 4. Supersession (see below) yields `cancel` decisions.
+ * 5. A type whose channel list is empty is skipped once (`type_disabled`, channel null).
+ * 6. Per enabled channel, first match wins: suppression (`suppressed_sms` / `suppressed_email`), opt-out
+ *    (`opted_out`; `*` matches any type or channel), missing contact (`no_phone` / `no_email`), same type on
+ *    the same channel already in the history (`already_sent`: never the same type twice per shipment and
+ *    channel). Suppressions and opt-outs therefore always win.
+ *    History rows count as "already" in statuses pending, queued, sending, sent, delivered and failed (a
+ *    failure after the provider may have accepted the message must never turn into a duplicate); skipped
+ *    and cancelled rows do not (the customer never got them).
+ * 7. Otherwise `create`.
+ *
+ * Debounce and supersession, exactly:
+ * - Every creation from a change is scheduled at `now + config.debounceSeconds` (not the event time: a late
+ *   webhook must not produce a message "in the past"), so for that long it stays pending and a newer change
+ *   can still replace it.
+ * - SMS is then moved by quiet hours to the end of the type's window in the customer's zone
+ *   (`quietHoursDelayed: true` when moved). Email is never delayed beyond the debounce.
+ * - A change whose type supersedes others (SUPERSEDES) cancels every notification of those types for the
+ *   shipment still `pending` or `queued`, whatever its channel and `scheduledFor`: inside the debounce
+ *   window, or held by quiet hours (an out-for-delivery text held overnight is cancelled by the delivery at
+ *   7:00). One `cancel` per type; the caller cancels conditionally (`WHERE status IN ('pending','queued')`)
+ *   so a worker that already claimed the row wins the race and the message counts as sent.
+ * - delivered and returned_to_sender cancel unconditionally: what is pending is now false. Every other type
+ *   cancels only when this change creates at least one notification, so the customer is never left with
+ *   neither the older nor the newer message (e.g. a held failed-attempt text is kept when the next day's
+ *   out-for-delivery text is skipped as already sent).
+ * - Example: shipped at 10:00:00 (email scheduled 10:01:00), out for delivery at 10:00:20 → cancel shipped,
+ *   create out_for_delivery SMS and email scheduled 10:01:20. The customer hears only "out for delivery".
+ *
+ * Pickup reminder (`decidePickupReminder`, for the scheduled check): the shipment has been
+ * available_for_pickup for at least `config.pickupReminderAfterDays` days and is not collected, and no
+ * reminder exists for that channel → create, scheduled at `now` (no debounce; quiet hours still apply to SMS).
+ */
+import type { CanonicalStatus, ExceptionReason, ShipmentDomainEvent } from '../tracking/tracking.types';
+import { quietWindowFor, type NotificationConfig } from './notification-config';
+import {
+  CHANNELS,
+  NOTIFICATION_TYPES,
+  type Channel,
+  type NotificationStatus,
+  type NotificationType,
+} from './notification.types';
+import { nextAllowedSendTime } from './quiet-hours';
+
+export interface NotificationOptOut {
+  type: NotificationType | '*';
+  channel: Channel | '*';
+}
+
+export interface NotificationHistoryEntry {
+  type: NotificationType;
+  channel: Channel;
+  status: NotificationStatus;
+  createdAt: Date;
+  scheduledFor: Date;
+}
+
+export interface PolicyCustomer {
+  hasEmail: boolean;
+  hasPhone: boolean;
+  /** IANA zone; an unknown zone is treated as UTC (quiet-hours.ts). */
+  timeZone: string;
+}
+
+export interface PolicyContext {
+  customer: PolicyCustomer;
+  preferences: { optOuts: NotificationOptOut[] };
+  suppressions: { sms: boolean; email: boolean };
+  /** Every notification row of this shipment, any status. */
+  history: NotificationHistoryEntry[];
+  config: NotificationConfig;
+  now: Date;
+}
+
+export interface PolicyInput extends PolicyContext {
+  change: ShipmentDomainEvent;
+  /** The shipment's state after the change was applied. */
+  shipment: {
+    id: string;
+    status: CanonicalStatus;
+    reason: ExceptionReason | null;
+    collectedAtPickup: boolean;
+    lastEventAt: Date | null;
+  };
+  /** When the change happened at the carrier, if known. */
+  eventOccurredAt: Date | null;
+}
+
+export interface PickupReminderInput extends PolicyContext {
+  shipment: {
+    id: string;
+    status: CanonicalStatus;
+    collectedAtPickup: boolean;
+    /** When the shipment became available for pickup; null when unknown. */
+    availableForPickupAt: Date | null;
+  };
+}
+
+export type SkipReason =
+  | 'already_sent'
+  | 'returned_to_sender'
+  | 'shipment_delivered'
+  | 'shipment_cancelled'
+  | 'stale_event'
+  | 'no_notification_for_change'
+  | 'type_disabled'
+  | 'suppressed_sms'
+  | 'suppressed_email'
+  | 'opted_out'
+  | 'no_phone'
+  | 'no_email'
+  | 'not_awaiting_pickup'
+  | 'pickup_reminder_too_early';
+
+export interface CreateDecision {
+  action: 'create';
+  type: NotificationType;
+  channel: Channel;
+  scheduledFor: Date;
+  quietHoursDelayed: boolean;
+}
+
+export interface SkipDecision {
+  action: 'skip';
+  /** Null when the change calls for no notification at all. */
+  type: NotificationType | null;
+  /** Null when the skip applies to every channel. */
+  channel: Channel | null;
+  reason: SkipReason;
+}
+
+export interface CancelDecision {
+  action: 'cancel';
+  notificationType: NotificationType;
+  reason: 'superseded';
+}
+
+export type Decision = CreateDecision | SkipDecision | CancelDecision;
+
+/** History statuses that mean "this type was (or is being) sent on this channel". */
+export const ALREADY_SENT_STATUSES: readonly NotificationStatus[] = [
+  'pending',
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+];
+
+/** Statuses a notification can still be cancelled from: not yet handed to a provider. */
+export const CANCELLABLE_STATUSES: readonly NotificationStatus[] = ['pending', 'queued'];
+
+/** Pending notifications of the listed types are obsolete once the key type is decided. */
+export const SUPERSEDES: Readonly<Record<NotificationType, readonly NotificationType[]>> = {
+  shipped: [],
+  delayed: [],
+  pickup_reminder: [],
+  out_for_delivery: ['shipped', 'delayed', 'delivery_attempt_failed', 'exception'],
+  delivery_attempt_failed: ['shipped', 'delayed', 'out_for_delivery'],
+  available_for_pickup: ['shipped', 'delayed', 'out_for_delivery', 'delivery_attempt_failed', 'exception'],
+  exception: ['shipped', 'delayed', 'out_for_delivery', 'delivery_attempt_failed'],
+  delivered: [
+    'shipped',
+    'delayed',
+    'out_for_delivery',
+    'delivery_attempt_failed',
+    'available_for_pickup',
+    'pickup_reminder',
+    'exception',
+  ],
+  returned_to_sender: NOTIFICATION_TYPES.filter((type) => type !== 'returned_to_sender'),
+};
+
+/** Types whose pending predecessors are false once they are decided, so they cancel even when not sent. */
+const FINAL_TYPES: readonly NotificationType[] = ['delivered', 'returned_to_sender'];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The one notification type a change calls for, or null. */
+export function notificationTypeForChange(change: ShipmentDomainEvent): NotificationType | null {
+  if (change.kind === 'delayed') return 'delayed';
+  if (change.kind !== 'status_changed') return null;
+  switch (change.to) {
+    case 'in_transit':
+      return change.from === 'pre_transit' || change.from === 'unknown' ? 'shipped' : null;
+    case 'out_for_delivery':
+      return 'out_for_delivery';
+    case 'attempt_failed':
+      return 'delivery_attempt_failed';
+    case 'available_for_pickup':
+      return 'available_for_pickup';
+    case 'delivered':
+      return 'delivered';
+    case 'exception':
+      return change.reason === 'delayed' ? 'delayed' : 'exception';
+    case 'returned':
+      return 'returned_to_sender';
+    case 'pre_transit':
+    case 'unknown':
+    case 'cancelled':
+      return null;
+  }
+}
+
+export function decideNotifications(input: PolicyInput): Decision[] {
+  const { change, shipment, history } = input;
+  const type = notificationTypeForChange(change);
+  const skipAll = (reason: SkipReason): Decision[] => [{ action: 'skip', type, channel: null, reason }];
+
+  const isReturnTransition = change.kind === 'status_changed' && change.to === 'returned';
+  if (
+    history.some((entry) => entry.type === 'returned_to_sender') ||
+    (shipment.status === 'returned' && !isReturnTransition)
+  ) {
+    return skipAll('returned_to_sender');
+  }
+  if (change.kind !== 'status_changed' && shipment.status === 'delivered')
+    return skipAll('shipment_delivered');
+  if (change.kind !== 'status_changed' && shipment.status === 'cancelled')
+    return skipAll('shipment_cancelled');
+  if (input.eventOccurredAt && shipment.lastEventAt && input.eventOccurredAt < shipment.lastEventAt) {
+    return skipAll('stale_event');
+  }
+  if (!type) return skipAll('no_notification_for_change');
+
+  const sendAt = new Date(input.now.getTime() + input.config.debounceSeconds * 1000);
+  const perChannel = channelDecisions(type, sendAt, input);
+  const creates = perChannel.some((decision) => decision.action === 'create');
+  const cancels = creates || FINAL_TYPES.includes(type) ? supersededBy(type, history) : [];
+  return [...cancels, ...perChannel];
+}
+
+export function decidePickupReminder(input: PickupReminderInput): Decision[] {
+  const { shipment, history, now } = input;
+  const type: NotificationType = 'pickup_reminder';
+  const skip = (reason: SkipReason): Decision[] => [{ action: 'skip', type, channel: null, reason }];
+
+  if (shipment.status === 'returned' || history.some((entry) => entry.type === 'returned_to_sender')) {
+    return skip('returned_to_sender');
+  }
+  if (
+    shipment.status !== 'available_for_pickup' ||
+    shipment.collectedAtPickup ||
+    !shipment.availableForPickupAt
+  ) {
+    return skip('not_awaiting_pickup');
+  }
+  const dueAt = shipment.availableForPickupAt.getTime() + input.config.pickupReminderAfterDays * DAY_MS;
+  if (now.getTime() < dueAt) return skip('pickup_reminder_too_early');
+  return channelDecisions(type, now, input);
+}
+
+/** Rules 5–7 for one type: a skip for a disabled type, else one decision per enabled channel. */
+function channelDecisions(
+  type: NotificationType,
+  sendAt: Date,
+  ctx: PolicyContext,
+): Array<CreateDecision | SkipDecision> {
+  const enabled = CHANNELS.filter((channel) => ctx.config.channels[type].includes(channel));
+  if (enabled.length === 0) return [{ action: 'skip', type, channel: null, reason: 'type_disabled' }];
+  return enabled.map((channel) => {
+    const reason = skipReasonFor(type, channel, ctx);
+    if (reason) return { action: 'skip', type, channel, reason };
+    const window = channel === 'sms' ? quietWindowFor(ctx.config.quietHours, type) : null;
+    const scheduledFor = nextAllowedSendTime(sendAt, ctx.customer.timeZone, window);
+    return {
+      action: 'create',
+      type,
+      channel,
+      scheduledFor,
+      quietHoursDelayed: scheduledFor.getTime() > sendAt.getTime(),
+    };
+  });
+}
+
+function skipReasonFor(type: NotificationType, channel: Channel, ctx: PolicyContext): SkipReason | null {
+  if (ctx.suppressions[channel]) return channel === 'sms' ? 'suppressed_sms' : 'suppressed_email';
+  const optedOut = ctx.preferences.optOuts.some(
+    (optOut) =>
+      (optOut.type === '*' || optOut.type === type) && (optOut.channel === '*' || optOut.channel === channel),
+  );
+  if (optedOut) return 'opted_out';
+  if (channel === 'sms' && !ctx.customer.hasPhone) return 'no_phone';
+  if (channel === 'email' && !ctx.customer.hasEmail) return 'no_email';
+  const already = ctx.history.some(
+    (entry) =>
+      entry.type === type && entry.channel === channel && ALREADY_SENT_STATUSES.includes(entry.status),
+  );
+  return already ? 'already_sent' : null;
+}
+
+function supersededBy(type: NotificationType, history: NotificationHistoryEntry[]): CancelDecision[] {
+  return SUPERSEDES[type]
+    .filter((older) =>
+      history.some((entry) => entry.type === older && CANCELLABLE_STATUSES.includes(entry.status)),
+    )
+    .map((older) => ({ action: 'cancel', notificationType: older, reason: 'superseded' }));
+}

@@ -1,0 +1,31 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { Roles } from '../auth/auth.decorators';
+import { AppException } from '../common/app.exception';
+import { JobName, QueueName } from './queue.constants';
+import { QueueService } from './queue.service';
+
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('v1/system')
+export class QueueCheckController {
+  constructor(private readonly queues: QueueService) {}
+
+  @Post('queue-check')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Round-trip a job through the queue backend and a worker; answers who processed it' })
+  async check(): Promise<{ ok: true; latencyMs: number; result: unknown }> {
+    const id = randomUUID();
+    const started = Date.now();
+    const queue = this.queues.queue(QueueName.Maintenance);
+    await queue.add(JobName.Ping, { id }, { jobId: `ping-${id}`, removeOnComplete: { age: 600 } });
+    while (Date.now() - started < 10_000) {
+      const job = await queue.getJob(`ping-${id}`);
+      if (job && (await job.isCompleted())) return { ok: true, latencyMs: Date.now() - started, result: job.returnvalue };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new AppException('unavailable', 'No worker processed the check job within 10 s: is a worker process running?');
+  }
+}

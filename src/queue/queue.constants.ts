@@ -1,0 +1,51 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Every queue, job and payload in one typed map. Payloads carry ids only: the database row is the truth,
+ * and no personal data ever sits in Redis or in the queue tables.
+ */
+export enum QueueName {
+  /** One job per notification: render and send over SMS. Rate-limited per channel. */
+  Sms = 'sms',
+  /** One job per notification: render and send by email. */
+  Email = 'email',
+  /** Periodic housekeeping: sweeper, stale-shipment and pickup-reminder checks. */
+  Maintenance = 'maintenance',
+  /** Outgoing integration webhooks (chat hand-offs). */
+  Outbound = 'outbound',
+}
+
+export enum JobName {
+  SendNotification = 'send-notification',
+  SweepPending = 'sweep-pending',
+  CheckStaleShipments = 'check-stale-shipments',
+  CheckPickupReminders = 'check-pickup-reminders',
+  DeliverHandoff = 'deliver-handoff',
+  Ping = 'ping',
+}
+
+export interface JobPayloads {
+  [JobName.SendNotification]: { notificationId: string };
+  [JobName.SweepPending]: Record<string, never>;
+  [JobName.CheckStaleShipments]: Record<string, never>;
+  [JobName.CheckPickupReminders]: Record<string, never>;
+  [JobName.DeliverHandoff]: { handoffId: string };
+  [JobName.Ping]: { id: string };
+}
+
+export const ALL_QUEUES = Object.values(QueueName);
+
+/** Retry defaults, in one place. Notification sends use their own backoff (see retry-policy). */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** ~8 attempts over ~2 hours with jitter, computed by the `notification` backoff strategy. */
+export const SEND_JOB_OPTIONS: JobsOptions = {
+  ...DEFAULT_JOB_OPTIONS,
+  attempts: 8,
+  backoff: { type: 'notification' },
+};

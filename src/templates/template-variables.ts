@@ -1,0 +1,268 @@
+/**
+ * The render context every notification template receives, and per notification type the variables an
+ * editor may insert (name, description, sample). The notification pipeline builds a `TemplateVariables`
+ * object; `validateTemplate` checks template paths against `templateVariablesFor`.
+ *
+ * Every key is always present (null when unknown) because templates compile in strict mode: a missing key
+ * is an error, a null one renders empty and is falsy in `{{#if}}`.
+ */
+import type { Channel, NotificationType, SupportedLocale } from '../notifications/notification.types';
+import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../tracking/tracking.types';
+
+/** An ETA as templates see it: a calendar date (YYYY-MM-DD) and an optional window as UTC instants. */
+export interface TemplateEta {
+  date: string;
+  windowStart: string | null;
+  windowEnd: string | null;
+}
+
+export interface TemplatePickup {
+  name: string | null;
+  address: string | null;
+  /** Last day (YYYY-MM-DD) or instant (ISO 8601) the parcel can be collected. */
+  deadline: string | null;
+}
+
+export interface TemplateVariables {
+  locale: SupportedLocale;
+  /** IANA zone of the customer; every instant is shown in it. */
+  timeZone: string;
+  /** ISO instant the message is rendered for; `relativeDay` counts "today" from it. */
+  now: string;
+  customer: {
+    firstName: string | null;
+    lastName: string | null;
+  };
+  order: {
+    number: string;
+    /** The order's page in the shop, when there is one. */
+    url: string | null;
+  };
+  shipment: {
+    carrier: string;
+    trackingNumber: string;
+    trackingUrl: string;
+    status: CanonicalStatus;
+    reason: ExceptionReason | null;
+    eta: TemplateEta | null;
+    /** The ETA before the latest change (delayed messages compare the two). */
+    previousEta: TemplateEta | null;
+    pickup: TemplatePickup | null;
+    /** True when `delivered` means the customer collected the parcel at a pickup point. */
+    collectedAtPickup: boolean;
+    /** ISO instant of delivery, when delivered. */
+    deliveredAt: string | null;
+  };
+  brand: {
+    name: string;
+    supportUrl: string;
+    websiteUrl: string | null;
+    logoUrl: string | null;
+  };
+  /** One-click unsubscribe page for non-essential updates; email only, null for SMS. */
+  unsubscribeUrl: string | null;
+}
+
+export type TemplateVariableKind =
+  | 'text'
+  | 'url'
+  | 'date'
+  | 'instant'
+  | 'date_or_instant'
+  | 'eta'
+  | 'pickup'
+  | 'boolean'
+  | 'status'
+  | 'reason'
+  | 'locale'
+  | 'time_zone'
+  | 'object';
+
+export interface TemplateVariableDefinition {
+  /** Dotted path as written in a template, e.g. `shipment.eta.windowStart`. */
+  name: string;
+  description: string;
+  kind: TemplateVariableKind;
+  /** True when the value can be null; use it inside `{{#if}}`. */
+  nullable: boolean;
+  /** Only offered for these channels; absent = every channel. */
+  channels?: readonly Channel[];
+}
+
+const v = (
+  name: string,
+  kind: TemplateVariableKind,
+  description: string,
+  extra: Partial<Pick<TemplateVariableDefinition, 'nullable' | 'channels'>> = {},
+): TemplateVariableDefinition => ({ name, kind, description, nullable: extra.nullable ?? false, ...extra });
+
+const COMMON: readonly TemplateVariableDefinition[] = [
+  v('locale', 'locale', 'Language of the message: en, es, fr or de.'),
+  v('timeZone', 'time_zone', "Customer's time zone (IANA), used for every time shown."),
+  v('now', 'instant', 'When the message is rendered; `relativeDay` counts today from it.'),
+  v('customer', 'object', 'The customer.'),
+  v('customer.firstName', 'text', "Customer's first name.", { nullable: true }),
+  v('customer.lastName', 'text', "Customer's last name.", { nullable: true }),
+  v('order', 'object', 'The order.'),
+  v('order.number', 'text', 'Order number as the shop shows it, e.g. #WS-1048213.'),
+  v('order.url', 'url', "Link to the order in the shop's account area.", { nullable: true }),
+  v('shipment', 'object', 'The shipment this message is about.'),
+  v('shipment.carrier', 'text', 'Carrier name, e.g. DHL or UPS.'),
+  v('shipment.trackingNumber', 'text', "Carrier's tracking number."),
+  v('shipment.trackingUrl', 'url', 'Tracking page link; `{{trackingLink}}` renders it.'),
+  v('shipment.status', 'status', 'Canonical status; `{{statusLabel shipment.status}}` gives the words.'),
+  v('shipment.eta', 'eta', 'Estimated delivery; `{{etaText shipment.eta}}` gives day and window.', { nullable: true }),
+  v('shipment.eta.date', 'date', 'Estimated delivery day (YYYY-MM-DD).'),
+  v('shipment.eta.windowStart', 'instant', 'Start of the delivery window.', { nullable: true }),
+  v('shipment.eta.windowEnd', 'instant', 'End of the delivery window.', { nullable: true }),
+  v('brand', 'object', 'The shop sending the message.'),
+  v('brand.name', 'text', 'Shop name.'),
+  v('brand.supportUrl', 'url', 'Help or contact page.'),
+  v('brand.websiteUrl', 'url', 'Shop home page.', { nullable: true }),
+  v('brand.logoUrl', 'url', 'Logo image for email headers.', { nullable: true, channels: ['email'] }),
+  v('unsubscribeUrl', 'url', 'Unsubscribe from shipping updates (required in email).', { channels: ['email'] }),
+];
+
+const REASON = v(
+  'shipment.reason',
+  'reason',
+  'Exception reason; `{{reasonText shipment.reason}}` gives plain words and the next step.',
+  { nullable: true },
+);
+const PICKUP: readonly TemplateVariableDefinition[] = [
+  v('shipment.pickup', 'pickup', 'Pickup point holding the parcel.', { nullable: true }),
+  v('shipment.pickup.name', 'text', 'Pickup point name.', { nullable: true }),
+  v('shipment.pickup.address', 'text', 'Pickup point address.', { nullable: true }),
+  v('shipment.pickup.deadline', 'date_or_instant', 'Last day to collect.', { nullable: true }),
+];
+const PREVIOUS_ETA: readonly TemplateVariableDefinition[] = [
+  v('shipment.previousEta', 'eta', 'The ETA before this change.', { nullable: true }),
+  v('shipment.previousEta.date', 'date', 'Previous estimated day.'),
+  v('shipment.previousEta.windowStart', 'instant', 'Previous window start.', { nullable: true }),
+  v('shipment.previousEta.windowEnd', 'instant', 'Previous window end.', { nullable: true }),
+];
+const DELIVERED: readonly TemplateVariableDefinition[] = [
+  v('shipment.collectedAtPickup', 'boolean', 'True when the customer collected the parcel at a pickup point.'),
+  v('shipment.deliveredAt', 'instant', 'When it was delivered.', { nullable: true }),
+];
+
+export const TEMPLATE_VARIABLES: Readonly<Record<NotificationType, readonly TemplateVariableDefinition[]>> = {
+  shipped: [...COMMON],
+  out_for_delivery: [...COMMON],
+  delivery_attempt_failed: [...COMMON, REASON, ...PICKUP],
+  available_for_pickup: [...COMMON, ...PICKUP],
+  pickup_reminder: [...COMMON, ...PICKUP],
+  delivered: [...COMMON, ...PICKUP, ...DELIVERED],
+  delayed: [...COMMON, REASON, ...PREVIOUS_ETA],
+  exception: [...COMMON, REASON],
+  returned_to_sender: [...COMMON, REASON],
+};
+
+/** The variables an editor may insert for this type and channel. */
+export function templateVariablesFor(type: NotificationType, channel?: Channel): TemplateVariableDefinition[] {
+  return TEMPLATE_VARIABLES[type].filter((d) => !channel || !d.channels || d.channels.includes(channel));
+}
+
+/** Normalises a tracking ETA into the always-keyed template shape. */
+export function toTemplateEta(eta: Eta | null | undefined): TemplateEta | null {
+  if (!eta) return null;
+  return { date: eta.date, windowStart: eta.windowStart ?? null, windowEnd: eta.windowEnd ?? null };
+}
+
+export function toTemplatePickup(pickup: PickupPoint | null | undefined): TemplatePickup | null {
+  if (!pickup) return null;
+  return { name: pickup.name, address: pickup.address, deadline: pickup.deadline };
+}
+
+export interface SampleOptions {
+  locale?: SupportedLocale;
+  channel?: Channel;
+  timeZone?: string;
+}
+
+/**
+ * Realistic data for previews, editor hints and tests. Deliberately long-ish (a hyphenated first name, a
+ * 49-character tracking link) so a template that fits with it fits with real data.
+ * "Now" is Monday 11 May 2026, 09:30 in Berlin; the parcel is due Tuesday 12 May, 10:00–14:00 Berlin time.
+ */
+export function sampleVariables(type: NotificationType, options: SampleOptions = {}): TemplateVariables {
+  const channel = options.channel ?? 'email';
+  const base: TemplateVariables = {
+    locale: options.locale ?? 'en',
+    timeZone: options.timeZone ?? 'Europe/Berlin',
+    now: '2026-05-11T07:30:00.000Z',
+    customer: { firstName: 'Alexandra-Marie', lastName: 'Hoffmann' },
+    order: { number: '#WS-1048213', url: 'https://northwind-outfitters.com/account/orders/1048213' },
+    shipment: {
+      carrier: 'UPS',
+      trackingNumber: '1Z999AA10123456784',
+      trackingUrl: 'https://track.wismo-shop.com/t/1Z999AA10123456784',
+      status: 'in_transit',
+      reason: null,
+      eta: { date: '2026-05-12', windowStart: '2026-05-12T08:00:00.000Z', windowEnd: '2026-05-12T12:00:00.000Z' },
+      previousEta: null,
+      pickup: null,
+      collectedAtPickup: false,
+      deliveredAt: null,
+    },
+    brand: {
+      name: 'Northwind Outfitters',
+      supportUrl: 'https://northwind-outfitters.com/help',
+      websiteUrl: 'https://northwind-outfitters.com',
+      logoUrl: 'https://northwind-outfitters.com/static/logo.png',
+    },
+    unsubscribeUrl: channel === 'email' ? 'https://northwind-outfitters.com/u/3f9a2c7e1b/shipping-updates' : null,
+  };
+  const pickup: TemplatePickup = {
+    name: 'Kiosk am Hauptbahnhof',
+    address: 'Friedrichstraße 123, 10117 Berlin',
+    deadline: '2026-05-19',
+  };
+  const s = base.shipment;
+  switch (type) {
+    case 'shipped':
+      s.status = 'in_transit';
+      s.eta = { date: '2026-05-13', windowStart: null, windowEnd: null };
+      break;
+    case 'out_for_delivery':
+      s.status = 'out_for_delivery';
+      s.eta = { date: '2026-05-11', windowStart: '2026-05-11T08:00:00.000Z', windowEnd: '2026-05-11T12:00:00.000Z' };
+      break;
+    case 'delivery_attempt_failed':
+      s.status = 'attempt_failed';
+      s.reason = 'recipient_unavailable';
+      break;
+    case 'available_for_pickup':
+      s.status = 'available_for_pickup';
+      s.eta = null;
+      s.pickup = pickup;
+      break;
+    case 'pickup_reminder':
+      s.status = 'available_for_pickup';
+      s.eta = null;
+      s.pickup = { ...pickup, deadline: '2026-05-13' };
+      break;
+    case 'delivered':
+      s.status = 'delivered';
+      s.eta = null;
+      s.deliveredAt = '2026-05-11T07:12:00.000Z';
+      break;
+    case 'delayed':
+      s.status = 'in_transit';
+      s.reason = 'weather';
+      s.previousEta = { date: '2026-05-11', windowStart: null, windowEnd: null };
+      s.eta = { date: '2026-05-14', windowStart: null, windowEnd: null };
+      break;
+    case 'exception':
+      s.status = 'exception';
+      s.reason = 'address_issue';
+      s.eta = null;
+      break;
+    case 'returned_to_sender':
+      s.status = 'returned';
+      s.reason = 'refused';
+      s.eta = null;
+      break;
+  }
+  return base;
+}
