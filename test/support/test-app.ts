@@ -76,3 +76,10 @@ export async function waitFor<T>(
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
+
+/** Listens on a free local port (for browsers and out-of-process clients) and returns the base URL. */
+export async function serve(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.getHttpServer().address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
