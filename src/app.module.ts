@@ -1,8 +1,10 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
+import { ChatModule } from './chat/chat.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { loggerParams } from './common/logging';
 import type { AppConfig } from './config/app-config';
@@ -10,10 +12,10 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { QueueModule } from './queue/queue.module';
-
-/** Feature modules, in dependency order. Each owns one folder under src/. */
-export const FEATURE_MODULES: Array<Type | DynamicModule> = [];
+import { TemplatesModule } from './templates/templates.module';
+import { TrackingModule } from './tracking/tracking.module';
 
 @Module({})
 export class AppModule {
@@ -26,9 +28,13 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), migrationsRun: true }),
         QueueModule.forRoot(config, databaseUrl),
         AuthModule,
+        ChannelsModule,
         MetricsModule,
         HealthModule,
-        ...FEATURE_MODULES,
+        TemplatesModule,
+        NotificationsModule.forRoot(config.role),
+        TrackingModule,
+        ChatModule.forRoot(config.role),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -8,12 +8,14 @@ import { EmbeddedPostgres } from './database/embedded-postgres';
 
 /**
  * Operator commands:
+ *   migrate                                                             applies pending migrations, then exits
  *   api-key create --role <admin|support|integration> --label "<text>"   prints the new key once
  *   api-key list
  *   api-key revoke <id or prefix>
  * Uses DATABASE_URL, or the embedded cluster of DATA_DIR (attaching to a running service's cluster).
  */
 const USAGE = `Usage:
+  npm run cli -- migrate
   npm run cli -- api-key create --role <${API_ROLES.join('|')}> --label "<text>"
   npm run cli -- api-key list
   npm run cli -- api-key revoke <id|prefix>`;
@@ -25,7 +27,8 @@ function flag(args: string[], name: string): string | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const [area, command, ...rest] = argv;
-  if (area !== 'api-key' || !['create', 'list', 'revoke'].includes(command ?? '')) {
+  const migrateOnly = area === 'migrate' && argv.length === 1;
+  if (!migrateOnly && (area !== 'api-key' || !['create', 'list', 'revoke'].includes(command ?? ''))) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -50,7 +53,11 @@ async function main(argv: string[]): Promise<number> {
   const ds: DataSource = createDataSource(url);
   await ds.initialize();
   try {
-    await ds.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsLocked(ds);
+    if (migrateOnly) {
+      process.stdout.write(`Applied ${applied.length} migration(s)${applied.map((m) => `\n  ${m.name}`).join('')}\n`);
+      return 0;
+    }
     const keys = ds.getRepository(ApiKey);
     if (command === 'create') {
       const { key, keyHash, prefix } = generateApiKey();
@@ -81,6 +88,23 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await ds.destroy();
     await embedded?.stop();
+  }
+}
+
+/**
+ * TypeORM takes no lock of its own: several containers starting at once (api and worker in one deployment)
+ * would apply the same migration twice. A session-level advisory lock queues them; the later ones find
+ * nothing pending.
+ */
+async function runMigrationsLocked(ds: DataSource) {
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', ['wismo:migrations']);
+    return await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', ['wismo:migrations']).catch(() => undefined);
+    await lock.release();
   }
 }
 

@@ -2,7 +2,13 @@ import { analyzeSms, gsm7Septets, isGsm7, smartEncode, transliterateToGsm7 } fro
 
 describe('analyzeSms', () => {
   it('treats an empty text as nothing to send', () => {
-    expect(analyzeSms('')).toEqual({ encoding: 'GSM-7', segments: 0, length: 0, unitsUsed: 0, nonGsmCharacters: [] });
+    expect(analyzeSms('')).toEqual({
+      encoding: 'GSM-7',
+      segments: 0,
+      length: 0,
+      unitsUsed: 0,
+      nonGsmCharacters: [],
+    });
   });
 
   it.each([
@@ -67,7 +73,13 @@ describe('analyzeSms', () => {
 
   it('counts an emoji as two UTF-16 code units but one character', () => {
     const result = analyzeSms('📦');
-    expect(result).toMatchObject({ encoding: 'UCS-2', unitsUsed: 2, length: 1, segments: 1, nonGsmCharacters: ['📦'] });
+    expect(result).toMatchObject({
+      encoding: 'UCS-2',
+      unitsUsed: 2,
+      length: 1,
+      segments: 1,
+      nonGsmCharacters: ['📦'],
+    });
     expect(analyzeSms('📦'.repeat(35)).segments).toBe(1);
     expect(analyzeSms('📦'.repeat(35) + 'a').segments).toBe(2);
   });

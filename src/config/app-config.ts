@@ -1,3 +1,4 @@
+import { parseNotifyChannels, parseQuietHours } from '../notifications/notification-config';
 import { VARIABLES, VariableName, VariableSpec } from './config.schema';
 
 /**
@@ -9,7 +10,12 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export type Role = 'all' | 'api' | 'worker';
 
-export interface AppConfig {
+/**
+ * A class only so that `import { APP_CONFIG, AppConfig }` compiles in an injected constructor: with
+ * `isolatedModules` and `emitDecoratorMetadata`, TypeScript rejects an interface there (TS1272). It is never
+ * instantiated; `loadConfig` returns a plain object of this shape.
+ */
+export abstract class AppConfig {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string; publicBaseUrl: string };
   role: Role;
@@ -174,6 +180,14 @@ function crossChecks(c: AppConfig, env: Env): ConfigProblem[] {
     for (const name of ['UNSUBSCRIBE_SECRET', 'PUBLIC_BASE_URL'] as const) {
       if (!env[name]) problems.push({ variable: name, value: '(unset)', expected: 'a value in production' });
     }
+  }
+  const channels = parseNotifyChannels(c.notifications.channels || undefined);
+  if (!channels.ok) {
+    problems.push({ variable: 'NOTIFY_CHANNELS', value: JSON.stringify(c.notifications.channels), expected: channels.errors.join('; ') });
+  }
+  const quiet = parseQuietHours(c.notifications.quietHours);
+  if (!quiet.ok) {
+    problems.push({ variable: 'QUIET_HOURS', value: JSON.stringify(c.notifications.quietHours), expected: quiet.errors.join('; ') });
   }
   if (c.chat.handoffWebhookUrl && !c.chat.handoffWebhookSecret) {
     problems.push({

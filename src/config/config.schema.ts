@@ -157,7 +157,7 @@ export const VARIABLES = {
   LOG_LEVEL: {
     name: 'LOG_LEVEL',
     default: 'info',
-    description: 'fatal, error, warn, info, debug or trace.',
+    description: 'fatal, error, warn, info, debug, trace or silent.',
     parse: asEnum('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
   SHUTDOWN_TIMEOUT_MS: {

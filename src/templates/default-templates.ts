@@ -36,7 +36,11 @@ export interface DefaultTemplate {
   parts: Partial<Record<TemplatePart, string>>;
 }
 
-export function defaultTemplateKey(type: NotificationType, channel: Channel, locale: SupportedLocale): DefaultTemplateKey {
+export function defaultTemplateKey(
+  type: NotificationType,
+  channel: Channel,
+  locale: SupportedLocale,
+): DefaultTemplateKey {
   return `${type}/${channel}/${locale}`;
 }
 
@@ -44,7 +48,9 @@ export function defaultTemplateKey(type: NotificationType, channel: Channel, loc
  * Every type × channel × locale. Throws once, listing every missing file, so a gap fails at start-up
  * rather than at the first send in that language.
  */
-export function loadDefaultTemplates(templatesDir: string = DEFAULT_TEMPLATES_DIR): Map<DefaultTemplateKey, DefaultTemplate> {
+export function loadDefaultTemplates(
+  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+): Map<DefaultTemplateKey, DefaultTemplate> {
   const templates = new Map<DefaultTemplateKey, DefaultTemplate>();
   const missing: string[] = [];
   for (const type of NOTIFICATION_TYPES) {
@@ -61,6 +67,7 @@ export function loadDefaultTemplates(templatesDir: string = DEFAULT_TEMPLATES_DI
       }
     }
   }
-  if (missing.length > 0) throw new Error(`Default templates missing in ${templatesDir}: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`Default templates missing in ${templatesDir}: ${missing.join(', ')}`);
   return templates;
 }

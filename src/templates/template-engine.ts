@@ -21,10 +21,13 @@ import {
   TemplateRenderError,
   type RenderMode,
 } from './template-helpers';
-import { sampleVariables, templateVariablesFor, TEMPLATE_VARIABLES, type TemplateVariables } from './template-variables';
+import {
+  sampleVariables,
+  templateVariablesFor,
+  TEMPLATE_VARIABLES,
+  type TemplateVariables,
+} from './template-variables';
 import { DEFAULT_TEMPLATES_DIR, type TemplatePart } from './default-templates';
-
-export { TemplateRenderError } from './template-helpers';
 
 type CompiledTemplate = Handlebars.TemplateDelegate<TemplateVariables>;
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
@@ -191,7 +194,11 @@ export class TemplateEngine {
     if ('problem' in parsed) return [parsed.problem];
 
     const problems = new AstChecker(target, new Set(this.partialNames())).check(parsed.ast);
-    if (target.channel === 'email' && target.part === 'html' && !this.mentionsUnsubscribe(parsed.ast, new Set())) {
+    if (
+      target.channel === 'email' &&
+      target.part === 'html' &&
+      !this.mentionsUnsubscribe(parsed.ast, new Set())
+    ) {
       problems.push({
         severity: 'error',
         code: 'missing_unsubscribe_link',
@@ -225,7 +232,10 @@ export class TemplateEngine {
           });
         }
       } else {
-        this.renderString(source, sample, { escape: target.part === 'html', mode: target.part === 'html' ? 'html' : 'text' });
+        this.renderString(source, sample, {
+          escape: target.part === 'html',
+          mode: target.part === 'html' ? 'html' : 'text',
+        });
       }
     } catch (error) {
       problems.push({
@@ -244,14 +254,18 @@ export class TemplateEngine {
     let partials = this.compiledPartials.get(key);
     if (!partials) {
       partials = {};
-      for (const [name, source] of this.partialSources) partials[name] = this.hbs.compile(source, compileOptions(escape));
+      for (const [name, source] of this.partialSources)
+        partials[name] = this.hbs.compile(source, compileOptions(escape));
       this.compiledPartials.set(key, partials);
     }
     return partials;
   }
 
   private compile(source: string, escape: boolean): CompiledTemplate {
-    const key = createHash('sha256').update(escape ? 'escape\0' : 'raw\0').update(source).digest('hex');
+    const key = createHash('sha256')
+      .update(escape ? 'escape\0' : 'raw\0')
+      .update(source)
+      .digest('hex');
     const hit = this.cache.get(key);
     if (hit) {
       this.cacheHits += 1;
@@ -276,7 +290,10 @@ export class TemplateEngine {
   private mentionsUnsubscribe(ast: hbs.AST.Program, seenPartials: Set<string>): boolean {
     let found = false;
     visit(ast, (node) => {
-      if (node.type === 'PathExpression' && (node as hbs.AST.PathExpression).original.replace(/^@root\./, '') === 'unsubscribeUrl') {
+      if (
+        node.type === 'PathExpression' &&
+        (node as hbs.AST.PathExpression).original.replace(/^@root\./, '') === 'unsubscribeUrl'
+      ) {
         found = true;
       }
       if (node.type === 'PartialStatement' || node.type === 'PartialBlockStatement') {
@@ -304,7 +321,11 @@ function compileOptions(escape: boolean): CompileOptions {
 let sharedEngine: TemplateEngine | undefined;
 
 /** `TemplateEngine.validateTemplate` on an engine over the default templates folder. */
-export function validateTemplate(source: string, target: ValidationTarget, engine?: TemplateEngine): Problem[] {
+export function validateTemplate(
+  source: string,
+  target: ValidationTarget,
+  engine?: TemplateEngine,
+): Problem[] {
   return (engine ?? (sharedEngine ??= new TemplateEngine())).validateTemplate(source, target);
 }
 
@@ -320,10 +341,18 @@ function tidyText(text: string): string {
 function checkTarget(target: ValidationTarget): Problem | null {
   const parts: Record<Channel, TemplatePart[]> = { sms: ['body'], email: ['subject', 'html', 'text'] };
   if (!(target.type in TEMPLATE_VARIABLES)) {
-    return { severity: 'error', code: 'invalid_target', message: `Unknown notification type "${target.type}".` };
+    return {
+      severity: 'error',
+      code: 'invalid_target',
+      message: `Unknown notification type "${target.type}".`,
+    };
   }
   if (!parts[target.channel]?.includes(target.part)) {
-    return { severity: 'error', code: 'invalid_target', message: `A ${target.channel} template has no "${target.part}" part.` };
+    return {
+      severity: 'error',
+      code: 'invalid_target',
+      message: `A ${target.channel} template has no "${target.part}" part.`,
+    };
   }
   return null;
 }
@@ -361,14 +390,29 @@ function parseWithLocation(source: string): { ast: hbs.AST.Program } | { problem
     const message = error instanceof Error ? error.message : String(error);
     const located = hbsLocation(error);
     if (located.line !== undefined) {
-      return { problem: { severity: 'error', code: 'parse_error', message: message.replace(/ - \d+:\d+$/, ''), ...located } };
+      return {
+        problem: {
+          severity: 'error',
+          code: 'parse_error',
+          message: message.replace(/ - \d+:\d+$/, ''),
+          ...located,
+        },
+      };
     }
     const hash = grammarErrorHash(source);
     const firstLine = message.split('\n')[0];
-    const expected = hash?.expected?.length ? ` Expected ${hash.expected.slice(0, 6).join(', ')}${hash.expected.length > 6 ? ', …' : ''}.` : '';
-    const got = hash?.token ? ` Got ${hash.token === 'EOF' ? 'end of template' : `'${hash.text || hash.token}'`}.` : '';
+    const expected = hash?.expected?.length
+      ? ` Expected ${hash.expected.slice(0, 6).join(', ')}${hash.expected.length > 6 ? ', …' : ''}.`
+      : '';
+    const got = hash?.token
+      ? ` Got ${hash.token === 'EOF' ? 'end of template' : `'${hash.text || hash.token}'`}.`
+      : '';
     const lineMatch = /line (\d+)/.exec(firstLine);
-    const problem: Problem = { severity: 'error', code: 'parse_error', message: `${firstLine.replace(/:$/, '')}.${got}${expected}` };
+    const problem: Problem = {
+      severity: 'error',
+      code: 'parse_error',
+      message: `${firstLine.replace(/:$/, '')}.${got}${expected}`,
+    };
     if (hash?.loc) {
       // The location is the last token read; the error sits right after it.
       problem.line = hash.loc.last_line;
@@ -413,7 +457,8 @@ function visit(node: unknown, fn: (node: hbs.AST.Node) => void): void {
   const n = node as AnyNode;
   if (typeof n.type !== 'string') return;
   fn(n);
-  for (const key of ['body', 'path', 'params', 'hash', 'pairs', 'value', 'program', 'inverse', 'name']) visit(n[key], fn);
+  for (const key of ['body', 'path', 'params', 'hash', 'pairs', 'value', 'program', 'inverse', 'name'])
+    visit(n[key], fn);
 }
 
 function partialName(node: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement): string | null {
@@ -448,7 +493,8 @@ class AstChecker {
       if (node.type === 'DecoratorBlock') {
         const decorator = node as unknown as hbs.AST.BlockStatement;
         const nameParam = decorator.params[0];
-        if (nameParam?.type === 'StringLiteral') this.inlinePartials.add((nameParam as hbs.AST.StringLiteral).value);
+        if (nameParam?.type === 'StringLiteral')
+          this.inlinePartials.add((nameParam as hbs.AST.StringLiteral).value);
       }
     });
     this.program(ast, [{ prefix: [], blockParams: [] }]);
@@ -469,7 +515,12 @@ class AstChecker {
         const isBlock = node.type !== 'MustacheStatement';
         const hasArgs = call.params.length > 0 || (call.hash?.pairs.length ?? 0) > 0;
         const name = call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression) : null;
-        const isHelper = name !== null && !name.data && name.depth === 0 && name.parts.length === 1 && this.helpers.has(name.parts[0]);
+        const isHelper =
+          name !== null &&
+          !name.data &&
+          name.depth === 0 &&
+          name.parts.length === 1 &&
+          this.helpers.has(name.parts[0]);
         if (node.type === 'DecoratorBlock') {
           this.args(call, scopes);
           this.program(call.program, scopes);
@@ -489,7 +540,10 @@ class AstChecker {
         if (helper === 'each') {
           inner = [...scopes, { prefix: null, blockParams: call.program?.blockParams ?? [] }];
         } else if (helper && CONTEXT_HELPERS.has(helper)) {
-          inner = [...scopes, { prefix: this.resolve(call.params[0], scopes), blockParams: call.program?.blockParams ?? [] }];
+          inner = [
+            ...scopes,
+            { prefix: this.resolve(call.params[0], scopes), blockParams: call.program?.blockParams ?? [] },
+          ];
         } else if (!helper) {
           // {{#shipment.pickup}}…{{/shipment.pickup}}: a section that switches context to the value.
           inner = [...scopes, { prefix: this.resolve(call.path, scopes), blockParams: [] }];
@@ -504,7 +558,12 @@ class AstChecker {
         const name = partialName(partial);
         if (name === null) this.expression(partial.name as hbs.AST.Expression, scopes);
         else if (!name.startsWith('@') && !this.partials.has(name) && !this.inlinePartials.has(name)) {
-          this.problem('error', 'unknown_partial', `Unknown partial "${name}".`, partial.name as hbs.AST.Node);
+          this.problem(
+            'error',
+            'unknown_partial',
+            `Unknown partial "${name}".`,
+            partial.name as hbs.AST.Node,
+          );
         }
         for (const param of partial.params) this.expression(param, scopes);
         for (const pair of partial.hash?.pairs ?? []) this.expression(pair.value, scopes);
@@ -525,22 +584,39 @@ class AstChecker {
     if (node.type === 'SubExpression') {
       const sub = node as hbs.AST.SubExpression;
       const name = sub.path as hbs.AST.PathExpression;
-      if (!this.helpers.has(name.original)) this.problem('error', 'unknown_helper', `Unknown helper "${name.original}".`, name);
+      if (!this.helpers.has(name.original))
+        this.problem('error', 'unknown_helper', `Unknown helper "${name.original}".`, name);
       this.args(sub, scopes);
       return;
     }
     if (node.type !== 'PathExpression') return;
     const pathNode = node as hbs.AST.PathExpression;
     if (pathNode.data && pathNode.parts[0] !== 'root') return; // @index, @key, @first, @partial-block …
-    if (!pathNode.data && pathNode.depth === 0 && pathNode.parts.length === 1 && this.helpers.has(pathNode.parts[0])) return;
+    if (
+      !pathNode.data &&
+      pathNode.depth === 0 &&
+      pathNode.parts.length === 1 &&
+      this.helpers.has(pathNode.parts[0])
+    )
+      return;
     const resolved = this.resolve(pathNode, scopes);
     if (resolved === null || resolved.length === 0) return;
     const dotted = resolved.join('.');
     if (this.allowed.has(dotted)) return;
     if (this.everywhere.has(dotted)) {
-      this.problem('error', 'variable_not_available', `"${dotted}" is not available in ${this.target.channel} templates.`, pathNode);
+      this.problem(
+        'error',
+        'variable_not_available',
+        `"${dotted}" is not available in ${this.target.channel} templates.`,
+        pathNode,
+      );
     } else {
-      this.problem('error', 'unknown_variable', `Unknown variable "${dotted}" for ${this.target.type} ${this.target.channel} templates.`, pathNode);
+      this.problem(
+        'error',
+        'unknown_variable',
+        `Unknown variable "${dotted}" for ${this.target.type} ${this.target.channel} templates.`,
+        pathNode,
+      );
     }
   }
 
@@ -549,14 +625,25 @@ class AstChecker {
     if (!node || node.type !== 'PathExpression') return null;
     const p = node as hbs.AST.PathExpression;
     if (p.data) return p.parts[0] === 'root' ? p.parts.slice(1) : null;
-    if (p.depth === 0 && p.parts.length > 0 && scopes.some((s) => s.blockParams.includes(p.parts[0]))) return null;
+    if (p.depth === 0 && p.parts.length > 0 && scopes.some((s) => s.blockParams.includes(p.parts[0])))
+      return null;
     const scope = scopes[scopes.length - 1 - p.depth];
     if (!scope || scope.prefix === null) return null;
     return [...scope.prefix, ...p.parts];
   }
 
-  private problem(severity: Problem['severity'], code: ProblemCode, message: string, node: hbs.AST.Node): void {
+  private problem(
+    severity: Problem['severity'],
+    code: ProblemCode,
+    message: string,
+    node: hbs.AST.Node,
+  ): void {
     const loc = node.loc;
-    this.problems.push({ severity, code, message, ...(loc ? { line: loc.start.line, column: loc.start.column + 1 } : {}) });
+    this.problems.push({
+      severity,
+      code,
+      message,
+      ...(loc ? { line: loc.start.line, column: loc.start.column + 1 } : {}),
+    });
   }
 }

@@ -11,7 +11,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { LOCALES, type SupportedLocale } from '../notifications/notification.types';
-import { CANONICAL_STATUSES, EXCEPTION_REASONS, type CanonicalStatus, type ExceptionReason } from '../tracking/tracking.types';
+import {
+  CANONICAL_STATUSES,
+  EXCEPTION_REASONS,
+  type CanonicalStatus,
+  type ExceptionReason,
+} from '../tracking/tracking.types';
 import { transliterateToGsm7 } from '../channels/sms-segments';
 
 export type RenderMode = 'html' | 'text' | 'sms';
@@ -52,9 +57,9 @@ export function loadI18nCatalogs(templatesDir: string): I18nCatalogs {
     const catalog = JSON.parse(fs.readFileSync(file, 'utf8')) as I18nCatalog;
     const missing = [
       ...CANONICAL_STATUSES.filter((s) => typeof catalog.status?.[s] !== 'string').map((s) => `status.${s}`),
-      ...EXCEPTION_REASONS.filter((r) => !catalog.reason?.[r]?.text || !catalog.reason[r].step || !catalog.reason[r].short).map(
-        (r) => `reason.${r}`,
-      ),
+      ...EXCEPTION_REASONS.filter(
+        (r) => !catalog.reason?.[r]?.text || !catalog.reason[r].step || !catalog.reason[r].short,
+      ).map((r) => `reason.${r}`),
     ];
     if (missing.length > 0) throw new Error(`${file} is missing ${missing.join(', ')}`);
     catalogs[locale] = catalog;
@@ -105,17 +110,22 @@ function parseTemporal(helper: string, value: unknown): Temporal {
     return { kind: 'instant', date: value };
   }
   if (typeof value !== 'string' || value === '') {
-    throw new TemplateRenderError(`${helper}: expected a date (YYYY-MM-DD) or an ISO instant, got ${describe(value)}`);
+    throw new TemplateRenderError(
+      `${helper}: expected a date (YYYY-MM-DD) or an ISO instant, got ${describe(value)}`,
+    );
   }
   const match = CALENDAR_DATE.exec(value);
   if (match) {
     const utcMidnight = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-    if (utcMidnight.toISOString().slice(0, 10) !== value) throw new TemplateRenderError(`${helper}: invalid date ${value}`);
+    if (utcMidnight.toISOString().slice(0, 10) !== value)
+      throw new TemplateRenderError(`${helper}: invalid date ${value}`);
     return { kind: 'date', utcMidnight, iso: value };
   }
   // An instant must carry its offset: a bare local time would be read in the server's zone.
   if (!/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
-    throw new TemplateRenderError(`${helper}: "${value}" is neither a date (YYYY-MM-DD) nor an ISO instant with offset`);
+    throw new TemplateRenderError(
+      `${helper}: "${value}" is neither a date (YYYY-MM-DD) nor an ISO instant with offset`,
+    );
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new TemplateRenderError(`${helper}: invalid instant ${value}`);
@@ -131,7 +141,12 @@ function describe(value: unknown): string {
 /** The calendar day (YYYY-MM-DD) a temporal falls on for the customer: dates never move, instants do. */
 function localDay(t: Temporal, timeZone: string): string {
   if (t.kind === 'date') return t.iso;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(t.date);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(t.date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -151,7 +166,10 @@ const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
 
 function formatDay(t: Temporal, ctx: FormatContext, style = 'long'): string {
   const options = DATE_STYLES[style];
-  if (!options) throw new TemplateRenderError(`formatDate: unknown style "${style}" (use ${Object.keys(DATE_STYLES).join(', ')})`);
+  if (!options)
+    throw new TemplateRenderError(
+      `formatDate: unknown style "${style}" (use ${Object.keys(DATE_STYLES).join(', ')})`,
+    );
   // A calendar date is formatted as UTC midnight in UTC so that no zone can move it to the day before.
   const [date, timeZone] = t.kind === 'date' ? [t.utcMidnight, 'UTC'] : [t.date, ctx.timeZone];
   return new Intl.DateTimeFormat(ctx.intlLocale, { ...options, timeZone }).format(date);
@@ -159,7 +177,11 @@ function formatDay(t: Temporal, ctx: FormatContext, style = 'long'): string {
 
 function formatClock(t: Temporal, ctx: FormatContext, helper: string): string {
   if (t.kind === 'date') throw new TemplateRenderError(`${helper}: "${t.iso}" is a date without a time`);
-  return new Intl.DateTimeFormat(ctx.intlLocale, { hour: '2-digit', minute: '2-digit', timeZone: ctx.timeZone }).format(t.date);
+  return new Intl.DateTimeFormat(ctx.intlLocale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: ctx.timeZone,
+  }).format(t.date);
 }
 
 /** today / tomorrow / yesterday as a word, or null further away. */
@@ -211,7 +233,8 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
     const requested = (hash.locale ?? root.locale) as unknown;
     const tag = typeof requested === 'string' ? requested : '';
     const language = tag.split('-')[0].toLowerCase();
-    if (!isSupportedLocale(language)) throw new TemplateRenderError(`${helper}: unsupported locale ${describe(requested)}`);
+    if (!isSupportedLocale(language))
+      throw new TemplateRenderError(`${helper}: unsupported locale ${describe(requested)}`);
     const timeZone = (hash.timeZone ?? root.timeZone) as unknown;
     if (typeof timeZone !== 'string' || !isValidTimeZone(timeZone)) {
       throw new TemplateRenderError(`${helper}: invalid time zone ${describe(timeZone)}`);
@@ -226,12 +249,16 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
     };
   };
   /** Generated words follow the output channel; in SMS they are reduced to GSM-7. */
-  const out = (ctx: FormatContext, text: string): string => (ctx.mode === 'sms' ? transliterateToGsm7(text) : text);
+  const out = (ctx: FormatContext, text: string): string =>
+    ctx.mode === 'sms' ? transliterateToGsm7(text) : text;
 
   const helpers: Record<TemplateHelperName, HelperDelegate> = {
     formatDate(value: unknown, options: HelperOptions) {
       const ctx = context(options, 'formatDate');
-      return out(ctx, formatDay(parseTemporal('formatDate', value), ctx, options.hash?.style as string | undefined));
+      return out(
+        ctx,
+        formatDay(parseTemporal('formatDate', value), ctx, options.hash?.style as string | undefined),
+      );
     },
 
     formatTime(value: unknown, options: HelperOptions) {
@@ -244,7 +271,11 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
       if (!eta || typeof eta !== 'object' || !('date' in eta)) {
         throw new TemplateRenderError(`etaText: expected an ETA object, got ${describe(eta)}`);
       }
-      const { date, windowStart, windowEnd } = eta as { date: unknown; windowStart?: unknown; windowEnd?: unknown };
+      const { date, windowStart, windowEnd } = eta as {
+        date: unknown;
+        windowStart?: unknown;
+        windowEnd?: unknown;
+      };
       const relative = options.hash?.relative === true;
       const dayText = (t: Temporal) => (relative ? relativeWord(t, ctx) : null) ?? formatDay(t, ctx);
       const start = windowStart ? parseTemporal('etaText (windowStart)', windowStart) : null;
@@ -280,6 +311,7 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
       return out(ctx, formatDay(t, ctx, diff > 1 && diff < 7 ? 'weekday' : 'long'));
     },
 
+    /** {{trackingLink}}, {{trackingLink url}}, {{trackingLink url "Label"}} or label="…": an anchor in HTML, the URL elsewhere. */
     trackingLink(...args: unknown[]) {
       const options = lastArgOptions(args);
       const ctx = context(options, 'trackingLink');
@@ -289,7 +321,13 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
         throw new TemplateRenderError(`trackingLink: expected an http(s) URL, got ${describe(url)}`);
       }
       if (ctx.mode !== 'html') return url;
-      const label = args.length > 2 && typeof args[1] === 'string' ? args[1] : ctx.catalog.trackingLink;
+      const hashLabel = options.hash?.label;
+      const label =
+        typeof hashLabel === 'string'
+          ? hashLabel
+          : args.length > 2 && typeof args[1] === 'string'
+            ? args[1]
+            : ctx.catalog.trackingLink;
       const className = typeof options.hash?.class === 'string' ? options.hash.class : 'button';
       const e = hbs.escapeExpression;
       return new hbs.SafeString(`<a href="${e(url)}" class="${e(className)}">${e(label)}</a>`);
@@ -307,9 +345,16 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
       const key = (reason ?? 'other') as ExceptionReason;
       const wording = ctx.catalog.reason[key];
       if (!wording) throw new TemplateRenderError(`reasonText: unknown reason ${describe(reason)}`);
-      const part = (options.hash?.part as string | undefined) ?? (options.hash?.short === true ? 'short' : 'both');
+      const part =
+        (options.hash?.part as string | undefined) ?? (options.hash?.short === true ? 'short' : 'both');
       const text =
-        part === 'text' ? wording.text : part === 'step' ? wording.step : part === 'short' ? wording.short : `${wording.text} ${wording.step}`;
+        part === 'text'
+          ? wording.text
+          : part === 'step'
+            ? wording.step
+            : part === 'short'
+              ? wording.short
+              : `${wording.text} ${wording.step}`;
       return out(ctx, text);
     },
 
@@ -318,10 +363,19 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
       const ctx = context(options, 't');
       const value =
         typeof key === 'string'
-          ? key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), ctx.catalog)
+          ? key
+              .split('.')
+              .reduce<unknown>(
+                (node, part) =>
+                  node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined,
+                ctx.catalog,
+              )
           : undefined;
-      if (typeof value !== 'string') throw new TemplateRenderError(`t: no text "${String(key)}" for ${ctx.language}`);
-      const values = Object.fromEntries(Object.entries(options.hash ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+      if (typeof value !== 'string')
+        throw new TemplateRenderError(`t: no text "${String(key)}" for ${ctx.language}`);
+      const values = Object.fromEntries(
+        Object.entries(options.hash ?? {}).map(([k, v]) => [k, String(v ?? '')]),
+      );
       return out(ctx, fill(value, values));
     },
 

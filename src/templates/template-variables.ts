@@ -111,7 +111,9 @@ const COMMON: readonly TemplateVariableDefinition[] = [
   v('shipment.trackingNumber', 'text', "Carrier's tracking number."),
   v('shipment.trackingUrl', 'url', 'Tracking page link; `{{trackingLink}}` renders it.'),
   v('shipment.status', 'status', 'Canonical status; `{{statusLabel shipment.status}}` gives the words.'),
-  v('shipment.eta', 'eta', 'Estimated delivery; `{{etaText shipment.eta}}` gives day and window.', { nullable: true }),
+  v('shipment.eta', 'eta', 'Estimated delivery; `{{etaText shipment.eta}}` gives day and window.', {
+    nullable: true,
+  }),
   v('shipment.eta.date', 'date', 'Estimated delivery day (YYYY-MM-DD).'),
   v('shipment.eta.windowStart', 'instant', 'Start of the delivery window.', { nullable: true }),
   v('shipment.eta.windowEnd', 'instant', 'End of the delivery window.', { nullable: true }),
@@ -120,7 +122,9 @@ const COMMON: readonly TemplateVariableDefinition[] = [
   v('brand.supportUrl', 'url', 'Help or contact page.'),
   v('brand.websiteUrl', 'url', 'Shop home page.', { nullable: true }),
   v('brand.logoUrl', 'url', 'Logo image for email headers.', { nullable: true, channels: ['email'] }),
-  v('unsubscribeUrl', 'url', 'Unsubscribe from shipping updates (required in email).', { channels: ['email'] }),
+  v('unsubscribeUrl', 'url', 'Unsubscribe from shipping updates (required in email).', {
+    channels: ['email'],
+  }),
 ];
 
 const REASON = v(
@@ -142,7 +146,11 @@ const PREVIOUS_ETA: readonly TemplateVariableDefinition[] = [
   v('shipment.previousEta.windowEnd', 'instant', 'Previous window end.', { nullable: true }),
 ];
 const DELIVERED: readonly TemplateVariableDefinition[] = [
-  v('shipment.collectedAtPickup', 'boolean', 'True when the customer collected the parcel at a pickup point.'),
+  v(
+    'shipment.collectedAtPickup',
+    'boolean',
+    'True when the customer collected the parcel at a pickup point.',
+  ),
   v('shipment.deliveredAt', 'instant', 'When it was delivered.', { nullable: true }),
 ];
 
@@ -159,7 +167,10 @@ export const TEMPLATE_VARIABLES: Readonly<Record<NotificationType, readonly Temp
 };
 
 /** The variables an editor may insert for this type and channel. */
-export function templateVariablesFor(type: NotificationType, channel?: Channel): TemplateVariableDefinition[] {
+export function templateVariablesFor(
+  type: NotificationType,
+  channel?: Channel,
+): TemplateVariableDefinition[] {
   return TEMPLATE_VARIABLES[type].filter((d) => !channel || !d.channels || d.channels.includes(channel));
 }
 
@@ -199,7 +210,11 @@ export function sampleVariables(type: NotificationType, options: SampleOptions =
       trackingUrl: 'https://track.wismo-shop.com/t/1Z999AA10123456784',
       status: 'in_transit',
       reason: null,
-      eta: { date: '2026-05-12', windowStart: '2026-05-12T08:00:00.000Z', windowEnd: '2026-05-12T12:00:00.000Z' },
+      eta: {
+        date: '2026-05-12',
+        windowStart: '2026-05-12T08:00:00.000Z',
+        windowEnd: '2026-05-12T12:00:00.000Z',
+      },
       previousEta: null,
       pickup: null,
       collectedAtPickup: false,
@@ -211,7 +226,8 @@ export function sampleVariables(type: NotificationType, options: SampleOptions =
       websiteUrl: 'https://northwind-outfitters.com',
       logoUrl: 'https://northwind-outfitters.com/static/logo.png',
     },
-    unsubscribeUrl: channel === 'email' ? 'https://northwind-outfitters.com/u/3f9a2c7e1b/shipping-updates' : null,
+    unsubscribeUrl:
+      channel === 'email' ? 'https://northwind-outfitters.com/u/3f9a2c7e1b/shipping-updates' : null,
   };
   const pickup: TemplatePickup = {
     name: 'Kiosk am Hauptbahnhof',
@@ -226,7 +242,11 @@ export function sampleVariables(type: NotificationType, options: SampleOptions =
       break;
     case 'out_for_delivery':
       s.status = 'out_for_delivery';
-      s.eta = { date: '2026-05-11', windowStart: '2026-05-11T08:00:00.000Z', windowEnd: '2026-05-11T12:00:00.000Z' };
+      s.eta = {
+        date: '2026-05-11',
+        windowStart: '2026-05-11T08:00:00.000Z',
+        windowEnd: '2026-05-11T12:00:00.000Z',
+      };
       break;
     case 'delivery_attempt_failed':
       s.status = 'attempt_failed';

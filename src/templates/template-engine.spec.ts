@@ -1,0 +1,335 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TemplateEngine, validateTemplate, type Problem } from './template-engine';
+import { TemplateRenderError } from './template-helpers';
+import { DEFAULT_TEMPLATES_DIR } from './default-templates';
+import { sampleVariables, type TemplateVariables } from './template-variables';
+
+const engine = new TemplateEngine();
+const sample = (): TemplateVariables => sampleVariables('shipped');
+
+const LAYOUT_BODY = '{{#> email-layout}}<p>Hi {{customer.firstName}}</p>{{/email-layout}}';
+
+describe('TemplateEngine.renderString', () => {
+  it('resolves the repository templates folder from src/templates and dist/templates alike', () => {
+    expect(engine.templatesDir).toBe(path.resolve(__dirname, '../../templates'));
+    expect(fs.existsSync(path.join(DEFAULT_TEMPLATES_DIR, 'i18n', 'en.json'))).toBe(true);
+  });
+
+  it('throws in strict mode on a missing variable, with its location', () => {
+    expect(() => engine.renderString('Hi\n{{customer.nickname}}', sample(), { escape: false })).toThrow(
+      TemplateRenderError,
+    );
+    expect(() => engine.renderString('Hi\n{{customer.nickname}}', sample(), { escape: false })).toThrow(
+      /"nickname" not defined/,
+    );
+  });
+
+  it('renders null values as empty and treats them as false', () => {
+    const vars = sample();
+    vars.customer.firstName = null;
+    expect(
+      engine.renderString('Hi{{#if customer.firstName}} {{customer.firstName}}{{/if}}!', vars, {
+        escape: false,
+      }),
+    ).toBe('Hi!');
+    expect(engine.renderString('[{{customer.firstName}}]', vars, { escape: false })).toBe('[]');
+  });
+
+  it('escapes for HTML and not for text', () => {
+    const vars = sample();
+    vars.customer.firstName = '<b>Zoë & "Al"</b>';
+    expect(engine.renderString('{{customer.firstName}}', vars, { escape: true })).toBe(
+      '&lt;b&gt;Zoë &amp; &quot;Al&quot;&lt;/b&gt;',
+    );
+    expect(engine.renderString('{{customer.firstName}}', vars, { escape: false })).toBe('<b>Zoë & "Al"</b>');
+  });
+
+  it('does not expose prototype properties', () => {
+    expect(
+      engine.renderString('[{{order.constructor}}][{{order.__proto__}}]', sample(), { escape: false }),
+    ).toBe('[][]');
+  });
+
+  it('refuses helpers it does not know', () => {
+    expect(() => engine.renderString('{{shout customer.firstName}}', sample(), { escape: false })).toThrow(
+      TemplateRenderError,
+    );
+  });
+
+  it('compiles a source once and reuses it', () => {
+    const fresh = new TemplateEngine();
+    const source = 'Order {{order.number}} for {{customer.firstName}}';
+    for (let i = 0; i < 5; i += 1) fresh.renderString(source, sample(), { escape: false });
+    expect(fresh.stats).toEqual({ compiled: 1, cacheHits: 4, cached: 1 });
+    // The escaping mode is part of the key: the same source for HTML is a second compilation.
+    fresh.renderString(source, sample(), { escape: true });
+    expect(fresh.stats.compiled).toBe(2);
+    fresh.renderString(source + ' ', sample(), { escape: false });
+    expect(fresh.stats.compiled).toBe(3);
+  });
+
+  it('evicts the least recently used template beyond the cache size', () => {
+    const small = new TemplateEngine({ cacheSize: 2 });
+    small.renderString('a', sample(), { escape: false });
+    small.renderString('b', sample(), { escape: false });
+    small.renderString('a', sample(), { escape: false });
+    small.renderString('c', sample(), { escape: false });
+    expect(small.stats.cached).toBe(2);
+    small.renderString('a', sample(), { escape: false });
+    expect(small.stats.compiled).toBe(3);
+    small.renderString('b', sample(), { escape: false });
+    expect(small.stats.compiled).toBe(4);
+  });
+
+  it('reads partials and wording from the templates folder it is given', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wismo-templates-'));
+    fs.cpSync(path.join(DEFAULT_TEMPLATES_DIR, 'i18n'), path.join(dir, 'i18n'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'partials'));
+    fs.writeFileSync(path.join(dir, 'partials', 'sig.hbs'), '-- {{brand.name}}');
+    const custom = new TemplateEngine({ templatesDir: dir });
+    expect(custom.partialNames()).toEqual(['sig']);
+    expect(custom.renderString('Hi {{> sig}}', sample(), { escape: false })).toBe(
+      'Hi -- Northwind Outfitters',
+    );
+  });
+});
+
+describe('TemplateEngine.renderEmail', () => {
+  it('applies the layout, inlines CSS and derives the text part from the HTML', () => {
+    const vars = sample();
+    const email = engine.renderEmail(
+      { subject: 'Order {{order.number}}\n is\ton its way', html: LAYOUT_BODY },
+      vars,
+    );
+    expect(email.subject).toBe('Order #WS-1048213 is on its way');
+    expect(email.html).toContain('<!DOCTYPE html>');
+    expect(email.html).not.toContain('<style>');
+    expect(email.html).toMatch(/<body style="[^"]*background-color: #f4f4f5/);
+    expect(email.html).toContain(`href="${vars.unsubscribeUrl}"`);
+    expect(email.text).toContain('Hi Alexandra-Marie');
+    expect(email.text).toContain(vars.unsubscribeUrl);
+    expect(email.text).not.toMatch(/<[a-z]/i);
+  });
+
+  it('uses the text template when there is one', () => {
+    const email = engine.renderEmail(
+      { subject: 's', html: LAYOUT_BODY, text: 'Plain & simple, {{customer.firstName}}\n\n\n\nBye' },
+      sample(),
+    );
+    expect(email.text).toBe('Plain & simple, Alexandra-Marie\n\nBye');
+  });
+
+  it('keeps a line break in a variable out of the subject header', () => {
+    const vars = sample();
+    vars.order.number = '#1\r\nBcc: victim@example.com';
+    expect(engine.renderEmail({ subject: 'Order {{order.number}}', html: LAYOUT_BODY }, vars).subject).toBe(
+      'Order #1 Bcc: victim@example.com',
+    );
+  });
+});
+
+describe('TemplateEngine.renderSms', () => {
+  it('returns the body with its segment analysis', () => {
+    const sms = engine.renderSms('{{brand.name}}: order {{order.number}} {{trackingLink}}', sample());
+    expect(sms.body).toBe(
+      'Northwind Outfitters: order #WS-1048213 https://track.wismo-shop.com/t/1Z999AA10123456784',
+    );
+    expect(sms.analysis).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('does not escape, tidies blank optional parts and replaces typographic look-alikes', () => {
+    const vars = sample();
+    vars.customer.firstName = 'Zoë & Ann';
+    const sms = engine.renderSms(
+      '  Hi {{customer.firstName}},{{#if shipment.reason}} x{{/if}}  it’s “here” – {{order.number}}\n',
+      vars,
+    );
+    expect(sms.body).toBe('Hi Zoë & Ann, it\'s "here" - #WS-1048213');
+    expect(sms.analysis.nonGsmCharacters).toEqual(['ë']);
+  });
+});
+
+function codes(problems: Problem[]): string[] {
+  return problems.map((p) => p.code);
+}
+
+describe('validateTemplate', () => {
+  it('accepts a correct template', () => {
+    expect(
+      validateTemplate('Hi {{customer.firstName}}, {{trackingLink}}', {
+        type: 'shipped',
+        channel: 'sms',
+        part: 'body',
+      }),
+    ).toEqual([]);
+  });
+
+  it('locates a grammar error (line and column, 1-based)', () => {
+    const problems = validateTemplate('Hello\n  {{customer.firstName}\n', {
+      type: 'shipped',
+      channel: 'sms',
+      part: 'body',
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ severity: 'error', code: 'parse_error', line: 2 });
+    // Points at the stray "}" that should have been "}}".
+    expect(problems[0].column).toBe(23);
+    expect(problems[0].message).toMatch(/Parse error on line 2/);
+  });
+
+  it('locates an unclosed block at the end of the template', () => {
+    const problems = validateTemplate('Hi\n{{#if customer.firstName}}x', {
+      type: 'shipped',
+      channel: 'sms',
+      part: 'body',
+    });
+    expect(problems[0]).toMatchObject({ code: 'parse_error', line: 2 });
+    expect(problems[0].message).toMatch(/end of template/);
+  });
+
+  it('locates a mismatched closing block at the block it fails to close', () => {
+    const problems = validateTemplate('a\nb {{#if shipment.eta}}x{{/with}}', {
+      type: 'shipped',
+      channel: 'sms',
+      part: 'body',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'parse_error', line: 2, column: 6, message: "if doesn't match with" }),
+    ]);
+  });
+
+  it('reports unknown variables with their position', () => {
+    const source =
+      'Hi {{customer.firstName}},\nyour {{order.numbr}} via {{shipment.carrier}}\n{{formatDate shipment.pickup.deadline}}';
+    const problems = validateTemplate(source, { type: 'shipped', channel: 'sms', part: 'body' });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'unknown_variable',
+        line: 2,
+        column: 8,
+        message: expect.stringContaining('order.numbr'),
+      }),
+      expect.objectContaining({
+        code: 'unknown_variable',
+        line: 3,
+        column: 14,
+        message: expect.stringContaining('shipment.pickup.deadline'),
+      }),
+    ]);
+  });
+
+  it('knows which variables each type offers', () => {
+    const source = '{{#if shipment.pickup}}{{shipment.pickup.name}}{{/if}}';
+    expect(validateTemplate(source, { type: 'available_for_pickup', channel: 'sms', part: 'body' })).toEqual(
+      [],
+    );
+    expect(
+      codes(validateTemplate(source, { type: 'out_for_delivery', channel: 'sms', part: 'body' })),
+    ).toEqual(['unknown_variable', 'unknown_variable']);
+  });
+
+  it('flags email-only variables in SMS', () => {
+    expect(
+      validateTemplate('Stop: {{unsubscribeUrl}}', { type: 'shipped', channel: 'sms', part: 'body' }),
+    ).toEqual([expect.objectContaining({ code: 'variable_not_available', line: 1, column: 9 })]);
+  });
+
+  it('resolves paths inside #with, ../ and @root', () => {
+    const ok =
+      '{{#with shipment}}{{carrier}} {{../order.number}} {{@root.brand.name}}{{#with eta}}{{date}}{{/with}}{{/with}}';
+    expect(validateTemplate(ok, { type: 'shipped', channel: 'email', part: 'text' })).toEqual([]);
+    const bad = '{{#with shipment}}{{carier}}{{/with}}';
+    expect(validateTemplate(bad, { type: 'shipped', channel: 'email', part: 'text' })).toEqual([
+      expect.objectContaining({
+        code: 'unknown_variable',
+        message: expect.stringContaining('shipment.carier'),
+        column: 21,
+      }),
+    ]);
+  });
+
+  it('reports unknown helpers and partials', () => {
+    const problems = validateTemplate('{{shout order.number}} {{#if (huge 1)}}x{{/if}} {{> footer}}', {
+      type: 'shipped',
+      channel: 'email',
+      part: 'text',
+    });
+    expect(codes(problems)).toEqual(['unknown_helper', 'unknown_helper', 'unknown_partial']);
+    expect(problems[0]).toMatchObject({ line: 1, column: 3 });
+  });
+
+  it('requires the unsubscribe link in email HTML; the layout partial provides it', () => {
+    const target = { type: 'shipped', channel: 'email', part: 'html' } as const;
+    expect(codes(validateTemplate('<p>Hi {{customer.firstName}}</p>', target))).toEqual([
+      'missing_unsubscribe_link',
+    ]);
+    expect(validateTemplate('<p>Hi</p><a href="{{unsubscribeUrl}}">Unsubscribe</a>', target)).toEqual([]);
+    expect(validateTemplate(LAYOUT_BODY, target)).toEqual([]);
+    // Not required in the subject or the text part.
+    expect(validateTemplate('Order {{order.number}}', { ...target, part: 'subject' })).toEqual([]);
+  });
+
+  it('warns above two SMS segments and refuses more than three', () => {
+    const target = { type: 'shipped', channel: 'sms', part: 'body' } as const;
+    const filler = 'Your parcel is on its way to you. ';
+    expect(validateTemplate(filler.repeat(4), target)).toEqual([]);
+    expect(validateTemplate(filler.repeat(10), target)).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'sms_segments',
+        message: expect.stringContaining('3 segments'),
+      }),
+    ]);
+    expect(validateTemplate(filler.repeat(14), target)).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'sms_too_long' }),
+    ]);
+  });
+
+  it('measures SMS length with sample data, not the template source', () => {
+    // 5 short tokens in the source, far over 2 segments once rendered.
+    const source =
+      '{{trackingLink}} {{trackingLink}} {{trackingLink}} {{trackingLink}} {{trackingLink}} {{trackingLink}} {{trackingLink}}';
+    expect(codes(validateTemplate(source, { type: 'shipped', channel: 'sms', part: 'body' }))).toEqual([
+      'sms_segments',
+    ]);
+  });
+
+  it('lists characters outside GSM-7 in SMS', () => {
+    const problems = validateTemplate('Tu pedido está en camino 📦 {{order.number}}', {
+      type: 'shipped',
+      channel: 'sms',
+      part: 'body',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'sms_non_gsm_characters',
+        message: expect.stringContaining('á 📦'),
+      }),
+    ]);
+  });
+
+  it('reports a failure when rendering the sample data', () => {
+    const problems = validateTemplate('{{etaText shipment.eta}}', {
+      type: 'exception',
+      channel: 'sms',
+      part: 'body',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'render_error',
+        message: expect.stringContaining('#if'),
+      }),
+    ]);
+  });
+
+  it('rejects a part the channel does not have', () => {
+    expect(codes(validateTemplate('x', { type: 'shipped', channel: 'sms', part: 'html' }))).toEqual([
+      'invalid_target',
+    ]);
+  });
+});

@@ -1,0 +1,97 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Channel, NotificationType, SupportedLocale } from '../notifications/notification.types';
+import { LOCALES } from '../notifications/notification.types';
+import { DefaultTemplate, defaultTemplateKey, loadDefaultTemplates, TemplatePart } from './default-templates';
+import { TemplateEngine } from './template-engine';
+import { TemplateVersion } from './template-version.entity';
+
+/** The sources to render for one (type, channel, locale), and where they came from. */
+export interface EffectiveTemplate {
+  type: NotificationType;
+  channel: Channel;
+  locale: SupportedLocale;
+  parts: Partial<Record<TemplatePart, string>>;
+  /** Null for the built-in default from templates/. */
+  versionId: string | null;
+  /** 0 for the built-in default. */
+  version: number;
+}
+
+const REVISION_CHECK_MS = 1000;
+
+/** BCP 47 tag → one of our template languages (`es-MX` → `es`), English when we have none. */
+export function templateLocale(locale: string | null | undefined): SupportedLocale {
+  const language = (locale ?? 'en').toLowerCase().split('-')[0] as SupportedLocale;
+  return LOCALES.includes(language) ? language : 'en';
+}
+
+/**
+ * Which template text is in force: the published version from the database, else the default from
+ * templates/. Published versions are cached per process; every process re-reads them when the shared
+ * revision counter moves (checked at most once a second), so a publish reaches every worker.
+ */
+@Injectable()
+export class TemplateStore {
+  private readonly logger = new Logger(TemplateStore.name);
+  readonly engine = new TemplateEngine();
+  readonly defaults: Map<string, DefaultTemplate> = loadDefaultTemplates(this.engine.templatesDir);
+  private published = new Map<string, TemplateVersion>();
+  private revision: string | null = null;
+  private checkedAt = 0;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async effective(type: NotificationType, channel: Channel, locale: string): Promise<EffectiveTemplate> {
+    await this.ensureFresh();
+    const lang = templateLocale(locale);
+    for (const candidate of lang === 'en' ? ['en' as const] : [lang, 'en' as const]) {
+      const key = defaultTemplateKey(type, channel, candidate);
+      const override = this.published.get(key);
+      if (override) {
+        return {
+          type,
+          channel,
+          locale: candidate,
+          parts: channel === 'sms' ? { body: override.body } : { subject: override.subject ?? '', html: override.body, text: override.text ?? undefined },
+          versionId: override.id,
+          version: override.version,
+        };
+      }
+      const fallback = this.defaults.get(key);
+      if (fallback) return { type, channel, locale: candidate, parts: fallback.parts, versionId: null, version: 0 };
+    }
+    throw new Error(`No template for ${type}/${channel}`);
+  }
+
+  /** Forces the next lookup to re-read published versions (after a publish in this process). */
+  invalidate(): void {
+    this.checkedAt = 0;
+    this.revision = null;
+  }
+
+  private async ensureFresh(): Promise<void> {
+    if (Date.now() - this.checkedAt < REVISION_CHECK_MS) return;
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = null;
+    });
+    await this.refreshing;
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const rows: { revision: string }[] = await this.dataSource.query('SELECT revision FROM template_revision WHERE id = 1');
+      const current = rows[0]?.revision ?? '0';
+      if (current !== this.revision) {
+        const versions = await this.dataSource.getRepository(TemplateVersion).find({ where: { status: 'published' } });
+        this.published = new Map(versions.map((v) => [`${v.type}/${v.channel}/${v.locale}`, v]));
+        this.revision = current;
+      }
+      this.checkedAt = Date.now();
+    } catch (err) {
+      // Keep rendering with what we have; the next call tries again.
+      this.logger.warn(`Template revision check failed: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AppException, FieldProblem } from '../common/app.exception';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { NotificationDispatcher } from '../notifications/notification-dispatcher.service';
+import { Notification } from '../notifications/notification.entity';
+import { normaliseCarrier } from './carrier';
+import { Customer } from './customer.entity';
+import { UpsertOrderDto } from './order.dto';
+import { Order } from './order.entity';
+import { Shipment } from './shipment.entity';
+import { TrackingEvent } from './tracking-event.entity';
+import { TrackingIngestService } from './tracking-ingest.service';
+import type { Eta } from './tracking.types';
+
+const EXTERNAL_ID = /^[A-Za-z0-9._#:\-]{1,100}$/;
+
+export interface ShipmentView {
+  id: string;
+  carrier: string;
+  trackingNumber: string;
+  status: string;
+  exceptionReason: string | null;
+  eta: Eta | null;
+  originalEta: Eta | null;
+  promisedDate: string | null;
+  lastEventAt: string | null;
+  deliveredAt: string | null;
+  collectedAtPickup: boolean;
+  pickup: Shipment['pickup'];
+  events: { status: string; reason: string | null; occurredAt: string | null; description: string; location: string | null }[];
+}
+
+export interface NotificationSummary {
+  id: string;
+  shipmentId: string;
+  type: string;
+  channel: string;
+  status: string;
+  statusReason: string | null;
+  scheduledFor: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  templateVersion: number | null;
+  createdAt: string;
+}
+
+export interface OrderView {
+  id: string;
+  externalId: string;
+  promisedDate: string | null;
+  customer: { id: string; name: string; email: string | null; phone: string | null; locale: string; timeZone: string; country: string | null };
+  shipments: ShipmentView[];
+  notifications: NotificationSummary[];
+}
+
+/** Orders with their customer and shipments: the store's side of the data. */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ingest: TrackingIngestService,
+    private readonly dispatcher: NotificationDispatcher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Idempotent: the same body twice leaves the same rows. Shipments already tracked are joined to the order. */
+  async upsert(externalId: string, dto: UpsertOrderDto): Promise<{ order: OrderView; created: boolean }> {
+    const problems: FieldProblem[] = [];
+    if (!EXTERNAL_ID.test(externalId)) {
+      problems.push({ field: 'externalId', message: 'must be 1-100 characters: letters, digits and . _ # : -' });
+    }
+    const email = dto.customer.email?.trim().toLowerCase() || null;
+    const country = (dto.customer.country?.toUpperCase() ?? null) as CountryCode | null;
+    let phone: string | null = null;
+    if (dto.customer.phone?.trim()) {
+      const parsed = parsePhoneNumberFromString(dto.customer.phone, country ?? (this.config.tracking.defaultCountry as CountryCode));
+      if (parsed?.isValid()) phone = parsed.number;
+      else problems.push({ field: 'customer.phone', message: `is not a valid phone number for ${country ?? this.config.tracking.defaultCountry}` });
+    }
+    if (!email && !dto.customer.phone?.trim()) {
+      problems.push({ field: 'customer', message: 'needs an email or a phone number (or both)' });
+    }
+    const seen = new Set<string>();
+    dto.shipments.forEach((s, i) => {
+      const key = s.trackingNumber.trim().toUpperCase();
+      if (seen.has(key)) problems.push({ field: `shipments.${i}.trackingNumber`, message: 'is listed twice' });
+      seen.add(key);
+    });
+    if (problems.length) throw AppException.validation(problems);
+
+    const joined: Notification[] = [];
+    const created = await this.dataSource.transaction(async (manager) => {
+      // Serialise concurrent upserts of the same order id.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order:${externalId}`]);
+      let order = await manager.findOneBy(Order, { externalId });
+      const isNew = !order;
+      const customerValues = {
+        name: dto.customer.name.trim(),
+        email,
+        phone,
+        locale: dto.customer.locale ? Intl.getCanonicalLocales(dto.customer.locale)[0] : 'en',
+        timeZone: dto.customer.timeZone ?? 'UTC',
+        country,
+        postcode: dto.customer.postcode?.trim().toUpperCase() ?? null,
+      };
+      let customer = order ? await manager.findOneBy(Customer, { id: order.customerId }) : await this.findCustomer(manager, email, phone);
+      if (customer) {
+        Object.assign(customer, customerValues);
+        customer = await manager.save(Customer, customer);
+      } else {
+        customer = await manager.save(Customer, manager.create(Customer, customerValues));
+      }
+      if (!order) order = manager.create(Order, { externalId });
+      order.customerId = customer.id;
+      order.promisedDate = dto.promisedDate ?? null;
+      order = await manager.save(Order, order);
+
+      for (const ref of dto.shipments) {
+        const carrier = normaliseCarrier(ref.carrier);
+        const trackingNumber = ref.trackingNumber.trim();
+        const existing = await manager
+          .createQueryBuilder(Shipment, 's')
+          .setLock('pessimistic_write')
+          .where('s.tracking_number = :trackingNumber', { trackingNumber })
+          .getMany();
+        const shipment = existing.find((s) => s.carrier === carrier) ?? (existing.length === 1 ? existing[0] : null);
+        if (shipment) {
+          const wasOrphan = !shipment.orderId;
+          shipment.orderId = order.id;
+          shipment.promisedDate = order.promisedDate;
+          await manager.save(Shipment, shipment);
+          if (wasOrphan) joined.push(...(await this.ingest.announceJoined(manager, shipment, order)));
+        } else {
+          await manager.insert(Shipment, { orderId: order.id, carrier, trackingNumber, promisedDate: order.promisedDate, status: 'unknown' });
+        }
+      }
+      return isNew;
+    });
+    await this.dispatcher.enqueue(joined);
+    return { order: (await this.view(externalId))!, created };
+  }
+
+  private async findCustomer(manager: EntityManager, email: string | null, phone: string | null): Promise<Customer | null> {
+    if (email) {
+      const byEmail = await manager.findOne(Customer, { where: { email }, order: { createdAt: 'ASC' } });
+      if (byEmail) return byEmail;
+    }
+    return phone ? manager.findOne(Customer, { where: { phone }, order: { createdAt: 'ASC' } }) : null;
+  }
+
+  async view(externalId: string): Promise<OrderView | null> {
+    const order = await this.dataSource.getRepository(Order).findOneBy({ externalId });
+    if (!order) return null;
+    const customer = await this.dataSource.getRepository(Customer).findOneByOrFail({ id: order.customerId });
+    const shipments = await this.dataSource.getRepository(Shipment).find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } });
+    const notifications = await this.dataSource
+      .getRepository(Notification)
+      .find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } });
+    return {
+      id: order.id,
+      externalId: order.externalId,
+      promisedDate: order.promisedDate,
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        email: customer.email,
+        phone: customer.phone,
+        locale: customer.locale,
+        timeZone: customer.timeZone,
+        country: customer.country,
+      },
+      shipments: await this.shipmentViews(shipments),
+      notifications: notifications.map(summarise),
+    };
+  }
+
+  async shipmentViews(shipments: Shipment[]): Promise<ShipmentView[]> {
+    if (!shipments.length) return [];
+    const events = await this.dataSource.getRepository(TrackingEvent).find({
+      where: { shipmentId: In(shipments.map((s) => s.id)) },
+      order: { occurredAt: { direction: 'DESC', nulls: 'LAST' }, receivedAt: 'DESC' },
+    });
+    return shipments.map((s) => ({
+      id: s.id,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      status: s.status,
+      exceptionReason: s.exceptionReason,
+      eta: s.eta,
+      originalEta: s.originalEta,
+      promisedDate: s.promisedDate,
+      lastEventAt: s.lastEventAt?.toISOString() ?? null,
+      deliveredAt: s.deliveredAt?.toISOString() ?? null,
+      collectedAtPickup: s.collectedAtPickup,
+      pickup: s.pickup,
+      events: events
+        .filter((e) => e.shipmentId === s.id)
+        .map((e) => ({
+          status: e.status,
+          reason: e.reason,
+          occurredAt: e.occurredAt?.toISOString() ?? null,
+          description: e.description,
+          location: e.location,
+        })),
+    }));
+  }
+}
+
+export function summarise(n: Notification): NotificationSummary {
+  return {
+    id: n.id,
+    shipmentId: n.shipmentId,
+    type: n.type,
+    channel: n.channel,
+    status: n.status,
+    statusReason: n.statusReason,
+    scheduledFor: n.scheduledFor.toISOString(),
+    sentAt: n.sentAt?.toISOString() ?? null,
+    deliveredAt: n.deliveredAt?.toISOString() ?? null,
+    templateVersion: n.templateVersion,
+    createdAt: n.createdAt.toISOString(),
+  };
+}
