@@ -7,6 +7,8 @@ const transform = {
 // Every dependency goes through the transformer, which only touches ES-module files.
 const transformIgnorePatterns = [];
 module.exports = {
+  // Per-project testTimeout is ignored by Jest 30; e2e specs boot the app and wait for real queues.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',

@@ -28,10 +28,17 @@ export async function createCustomer(db: DataSource, values: Partial<Customer> =
 
 export async function createNotification(
   db: DataSource,
-  values: { channel?: Channel; status?: NotificationStatus; providerMessageId?: string | null; customer?: Customer } = {},
+  values: {
+    channel?: Channel;
+    status?: NotificationStatus;
+    providerMessageId?: string | null;
+    customer?: Customer;
+  } = {},
 ): Promise<{ notification: Notification; customer: Customer }> {
   const customer = values.customer ?? (await createCustomer(db));
-  const order = await db.getRepository(Order).save({ externalId: `ORD-${unique()}`, customerId: customer.id });
+  const order = await db
+    .getRepository(Order)
+    .save({ externalId: `ORD-${unique()}`, customerId: customer.id });
   const shipment = await db
     .getRepository(Shipment)
     .save({ orderId: order.id, carrier: 'usps', trackingNumber: `9400${unique()}`, status: 'in_transit' });
@@ -46,13 +53,20 @@ export async function createNotification(
       status: values.status ?? 'sent',
       scheduledFor: new Date(),
       provider: 'twilio',
-      providerMessageId: values.providerMessageId === undefined ? `SM${randomBytes(16).toString('hex')}` : values.providerMessageId,
+      providerMessageId:
+        values.providerMessageId === undefined
+          ? `SM${randomBytes(16).toString('hex')}`
+          : values.providerMessageId,
     }),
   );
   return { notification, customer };
 }
 
-export async function activeSuppressions(db: DataSource, channel: 'sms' | 'email', address: string): Promise<Suppression[]> {
+export async function activeSuppressions(
+  db: DataSource,
+  channel: 'sms' | 'email',
+  address: string,
+): Promise<Suppression[]> {
   return db
     .getRepository(Suppression)
     .createQueryBuilder('s')

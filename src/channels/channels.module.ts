@@ -41,19 +41,29 @@ const logger = new Logger('ChannelsModule');
     {
       provide: SmsSender,
       inject: [APP_CONFIG, SuppressionService, getRepositoryToken(OutboxMessage)],
-      useFactory: (config: AppConfig, suppressions: SuppressionService, outbox: Repository<OutboxMessage>): SmsSender => {
+      useFactory: (
+        config: AppConfig,
+        suppressions: SuppressionService,
+        outbox: Repository<OutboxMessage>,
+      ): SmsSender => {
         if (config.sms.accountSid && config.sms.authToken) {
           logger.log(`SMS: Twilio${config.sms.apiBaseUrl ? ` via ${config.sms.apiBaseUrl}` : ''}`);
           return new TwilioSmsSender(config.sms, config.http.publicBaseUrl, suppressions);
         }
-        logger.warn('SMS: no Twilio credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN); texts go to the outbox (/outbox), not to phones');
+        logger.warn(
+          'SMS: no Twilio credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN); texts go to the outbox (/outbox), not to phones',
+        );
         return new OutboxSmsSender(outbox, config.sms.maxSegments);
       },
     },
     {
       provide: EmailSender,
       inject: [APP_CONFIG, SuppressionService, getRepositoryToken(OutboxMessage)],
-      useFactory: (config: AppConfig, suppressions: SuppressionService, outbox: Repository<OutboxMessage>): EmailSender => {
+      useFactory: (
+        config: AppConfig,
+        suppressions: SuppressionService,
+        outbox: Repository<OutboxMessage>,
+      ): EmailSender => {
         if (config.email.smtpUrl) {
           logger.log('Email: SMTP (pooled)');
           return new SmtpEmailSender(config.email, suppressions);

@@ -29,6 +29,11 @@ export class OutboxSmsSender extends SmsSender {
         encoding: analysis.encoding,
       }),
     );
-    return { provider: 'outbox', providerMessageId: row.id, segments: analysis.segments, encoding: analysis.encoding };
+    return {
+      provider: 'outbox',
+      providerMessageId: row.id,
+      segments: analysis.segments,
+      encoding: analysis.encoding,
+    };
   }
 }

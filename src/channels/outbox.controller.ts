@@ -34,14 +34,26 @@ export class OutboxController {
   @ApiOperation({ summary: 'Messages captured instead of sent, newest first (`?channel=&limit=&before=`)' })
   async list(@Query() query: OutboxQuery, @Req() request: FastifyRequest): Promise<OutboxPage> {
     await this.authorize(request);
-    return this.outbox.list({ channel: query.channel, limit: query.limit ?? DEFAULT_LIMIT, before: query.before });
+    return this.outbox.list({
+      channel: query.channel,
+      limit: query.limit ?? DEFAULT_LIMIT,
+      before: query.before,
+    });
   }
 
   @Get('outbox')
   @ApiOperation({ summary: 'The outbox as a page: SMS bubbles with segments, emails rendered in a sandbox' })
-  async page(@Query() query: OutboxQuery, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async page(
+    @Query() query: OutboxQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.authorize(request);
-    const page = await this.outbox.list({ channel: query.channel, limit: query.limit ?? DEFAULT_LIMIT, before: query.before });
+    const page = await this.outbox.list({
+      channel: query.channel,
+      limit: query.limit ?? DEFAULT_LIMIT,
+      before: query.before,
+    });
     const html = outboxPage({
       ...page,
       channel: query.channel,
@@ -54,9 +66,13 @@ export class OutboxController {
   private async authorize(request: FastifyRequest): Promise<void> {
     if (this.config.env !== 'production') return;
     const key = await this.guard.keyFrom(request);
-    if (!key) throw new AppException('unauthorized', 'A valid API key is required: Authorization: Bearer <key>');
+    if (!key)
+      throw new AppException('unauthorized', 'A valid API key is required: Authorization: Bearer <key>');
     if (key.role !== 'admin' && key.role !== 'support') {
-      throw new AppException('forbidden', `This API key's role (${key.role}) cannot read the outbox; needs support or admin`);
+      throw new AppException(
+        'forbidden',
+        `This API key's role (${key.role}) cannot read the outbox; needs support or admin`,
+      );
     }
   }
 }

@@ -48,7 +48,9 @@ export interface OutboxPageView {
 export function outboxPage(view: OutboxPageView): string {
   const tab = (label: string, channel?: 'sms' | 'email') =>
     `<a href="/outbox${channel ? `?channel=${channel}` : ''}"${view.channel === channel ? ' aria-current="page"' : ''}>${label}</a>`;
-  const captured = [!view.smsConfigured && 'SMS', !view.emailConfigured && 'email'].filter(Boolean).join(' and ');
+  const captured = [!view.smsConfigured && 'SMS', !view.emailConfigured && 'email']
+    .filter(Boolean)
+    .join(' and ');
   const note = captured
     ? `No provider is configured for ${captured}: those messages are captured here instead of being sent.`
     : 'Both channels have a provider configured; this shows what was captured before.';

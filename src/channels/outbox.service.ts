@@ -23,9 +23,12 @@ export class OutboxService {
         throw AppException.validation([{ field: 'before', message: 'no outbox message has this id' }]);
       }
       // Compared in SQL: a JS Date would drop the microseconds PostgreSQL keeps and skip or repeat rows.
-      qb.andWhere('(m.created_at, m.id) < (SELECT o.created_at, o.id FROM outbox_messages o WHERE o.id = :before)', {
-        before: query.before,
-      });
+      qb.andWhere(
+        '(m.created_at, m.id) < (SELECT o.created_at, o.id FROM outbox_messages o WHERE o.id = :before)',
+        {
+          before: query.before,
+        },
+      );
     }
     const rows = await qb.take(query.limit + 1).getMany();
     const items = rows.slice(0, query.limit);

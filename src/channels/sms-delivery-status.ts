@@ -35,7 +35,9 @@ export function notificationStatusFor(messageStatus: string | undefined): Notifi
 export function statusesBefore(next: NotificationStatus): NotificationStatus[] {
   const target = RANK[next];
   if (target === undefined) return [];
-  return (Object.entries(RANK) as Array<[NotificationStatus, number]>).filter(([, r]) => r < target).map(([s]) => s);
+  return (Object.entries(RANK) as Array<[NotificationStatus, number]>)
+    .filter(([, r]) => r < target)
+    .map(([s]) => s);
 }
 
 export function canMove(from: NotificationStatus, to: NotificationStatus): boolean {

@@ -21,6 +21,9 @@ const KEYWORDS: Readonly<Record<string, SmsKeyword>> = {
 
 /** The keyword when the whole message is one (any case, surrounding spaces or a final full stop), else null. */
 export function smsKeywordOf(text: string | undefined | null): SmsKeyword | null {
-  const word = (text ?? '').trim().replace(/[.!]+$/, '').toUpperCase();
+  const word = (text ?? '')
+    .trim()
+    .replace(/[.!]+$/, '')
+    .toUpperCase();
   return KEYWORDS[word] ?? null;
 }

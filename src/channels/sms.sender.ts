@@ -21,7 +21,11 @@ export const E164 = /^\+[1-9]\d{6,14}$/;
  */
 export function prepareSms(message: SmsMessage, maxSegments: number): SmsAnalysis {
   if (!E164.test(message.to)) {
-    throw new ChannelError('permanent', 'invalid_phone_number', 'The number is not in E.164 format (+ and 7-15 digits)');
+    throw new ChannelError(
+      'permanent',
+      'invalid_phone_number',
+      'The number is not in E.164 format (+ and 7-15 digits)',
+    );
   }
   const analysis = analyzeSms(message.body);
   if (analysis.segments === 0 || message.body.trim() === '') {
@@ -32,7 +36,9 @@ export function prepareSms(message: SmsMessage, maxSegments: number): SmsAnalysi
       'permanent',
       'sms_too_long',
       `The SMS needs ${analysis.segments} ${analysis.encoding} segments; the limit is ${maxSegments} (SMS_MAX_SEGMENTS)` +
-        (analysis.nonGsmCharacters.length ? `; characters outside GSM-7 force UCS-2: ${analysis.nonGsmCharacters.length}` : ''),
+        (analysis.nonGsmCharacters.length
+          ? `; characters outside GSM-7 force UCS-2: ${analysis.nonGsmCharacters.length}`
+          : ''),
     );
   }
   return analysis;

@@ -63,7 +63,11 @@ export class SmtpEmailSender extends EmailSender implements OnModuleDestroy {
     this.transport.close();
   }
 
-  private async toChannelError(c: SmtpErrorClassification, message: EmailMessage, what: string): Promise<ChannelError> {
+  private async toChannelError(
+    c: SmtpErrorClassification,
+    message: EmailMessage,
+    what: string,
+  ): Promise<ChannelError> {
     const context = { notificationId: message.notificationId, code: c.code, kind: c.kind };
     if (c.kind === 'configuration') {
       this.logger.error(

@@ -18,7 +18,9 @@ export class SuppressionService {
   constructor(@InjectRepository(Suppression) private readonly suppressions: Repository<Suppression>) {}
 
   async isSuppressed(channel: SuppressionChannel, address: string): Promise<boolean> {
-    return this.suppressions.exists({ where: { channel, address: normaliseAddress(channel, address), liftedAt: IsNull() } });
+    return this.suppressions.exists({
+      where: { channel, address: normaliseAddress(channel, address), liftedAt: IsNull() },
+    });
   }
 
   /** Returns true when this call created the suppression, false when the address was already suppressed. */
@@ -35,7 +37,8 @@ export class SuppressionService {
        RETURNING id`,
       [channel, normaliseAddress(channel, address), reason, source?.slice(0, 60) ?? null],
     );
-    if (rows.length) this.logger.log({ suppressionId: rows[0].id, channel, reason, source }, 'Address suppressed');
+    if (rows.length)
+      this.logger.log({ suppressionId: rows[0].id, channel, reason, source }, 'Address suppressed');
     return rows.length > 0;
   }
 

@@ -29,11 +29,14 @@ export class TwilioSmsSender extends SmsSender {
   ) {
     super();
     const { accountSid, authToken, apiBaseUrl } = config;
-    if (!accountSid || !authToken) throw new Error('TwilioSmsSender needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+    if (!accountSid || !authToken)
+      throw new Error('TwilioSmsSender needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
     const httpOptions = { timeout: REQUEST_TIMEOUT_MS, autoRetry: false };
     this.client = twilio(accountSid, authToken, {
       autoRetry: false,
-      httpClient: apiBaseUrl ? new RedirectingTwilioClient(apiBaseUrl, httpOptions) : new twilio.RequestClient(httpOptions),
+      httpClient: apiBaseUrl
+        ? new RedirectingTwilioClient(apiBaseUrl, httpOptions)
+        : new twilio.RequestClient(httpOptions),
     });
     this.statusCallback = `${publicBaseUrl}${TWILIO_STATUS_CALLBACK_PATH}`;
   }
@@ -49,7 +52,12 @@ export class TwilioSmsSender extends SmsSender {
           ? { messagingServiceSid: this.config.messagingServiceSid }
           : { from: this.config.fromNumber as string }),
       });
-      return { provider: 'twilio', providerMessageId: sent.sid, segments: analysis.segments, encoding: analysis.encoding };
+      return {
+        provider: 'twilio',
+        providerMessageId: sent.sid,
+        segments: analysis.segments,
+        encoding: analysis.encoding,
+      };
     } catch (err) {
       throw await this.toChannelError(err, message);
     }
@@ -62,9 +70,19 @@ export class TwilioSmsSender extends SmsSender {
     if (!c.known) this.logger.warn(context, 'Unrecognised Twilio error; treated as transient');
     else this.logger.log(context, `Twilio refused the message (${c.kind})`);
     if (c.suppressNumber) {
-      await this.suppressions.suppress('sms', message.to, c.code === '21610' ? 'stop' : 'undeliverable', c.code);
+      await this.suppressions.suppress(
+        'sms',
+        message.to,
+        c.code === '21610' ? 'stop' : 'undeliverable',
+        c.code,
+      );
     }
     // Twilio's message text is about the request (it can quote the number), so only the code goes out.
-    return new ChannelError(c.kind, c.code, `Twilio error ${c.code}${e.status ? ` (HTTP ${e.status})` : ''}`, c.suppressNumber);
+    return new ChannelError(
+      c.kind,
+      c.code,
+      `Twilio error ${c.code}${e.status ? ` (HTTP ${e.status})` : ''}`,
+      c.suppressNumber,
+    );
   }
 }

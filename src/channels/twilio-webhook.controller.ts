@@ -29,7 +29,9 @@ export class TwilioWebhookController {
   }
 
   @Post('inbound')
-  @ApiOperation({ summary: 'Inbound SMS (signed): STOP/START/HELP, anything else to the chat; answers TwiML' })
+  @ApiOperation({
+    summary: 'Inbound SMS (signed): STOP/START/HELP, anything else to the chat; answers TwiML',
+  })
   async inbound(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const params = this.verified(request);
     const twiml = await this.service.handleInbound(params);
@@ -39,15 +41,26 @@ export class TwilioWebhookController {
   private verified(request: FastifyRequest): TwilioParams {
     const authToken = this.config.sms.authToken;
     if (!authToken) {
-      throw new AppException('webhook_not_configured', 'Twilio is not configured (TWILIO_AUTH_TOKEN is unset)');
+      throw new AppException(
+        'webhook_not_configured',
+        'Twilio is not configured (TWILIO_AUTH_TOKEN is unset)',
+      );
     }
     const body = request.body;
-    const params: TwilioParams = body && typeof body === 'object' && !Buffer.isBuffer(body) ? { ...(body as TwilioParams) } : {};
+    const params: TwilioParams =
+      body && typeof body === 'object' && !Buffer.isBuffer(body) ? { ...(body as TwilioParams) } : {};
     const signature = request.headers['x-twilio-signature'];
     const url = `${this.config.http.publicBaseUrl}${request.url}`;
-    if (typeof signature !== 'string' || !signature || !twilio.validateRequest(authToken, signature, url, params)) {
+    if (
+      typeof signature !== 'string' ||
+      !signature ||
+      !twilio.validateRequest(authToken, signature, url, params)
+    ) {
       // 403 rather than 401: the caller did authenticate, with a signature that does not match.
-      throw new AppException('forbidden', 'invalid_signature: X-Twilio-Signature does not match this request');
+      throw new AppException(
+        'forbidden',
+        'invalid_signature: X-Twilio-Signature does not match this request',
+      );
     }
     return params;
   }

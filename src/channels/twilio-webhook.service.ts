@@ -43,14 +43,20 @@ export class TwilioWebhookService {
     // One conditional UPDATE: concurrent and out-of-order callbacks can only ever move the row forward.
     const [rows] = (await this.notifications.query(
       `UPDATE notifications
-          SET status = $2,
-              delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END,
-              status_reason = CASE WHEN $3::varchar IS NOT NULL THEN $3 ELSE status_reason END,
-              error_code = CASE WHEN $3::varchar IS NOT NULL THEN $4 ELSE error_code END,
+          SET status = $2::varchar,
+              delivered_at = CASE WHEN $2::varchar = 'delivered' THEN now() ELSE delivered_at END,
+              status_reason = CASE WHEN $3::varchar IS NOT NULL THEN $3::varchar ELSE status_reason END,
+              error_code = CASE WHEN $3::varchar IS NOT NULL THEN $4::varchar ELSE error_code END,
               updated_at = now()
         WHERE provider_message_id = $1 AND status = ANY($5::varchar[])
         RETURNING id`,
-      [sid, next, failed ? `twilio_${first(params.MessageStatus) ?? 'failed'}`.slice(0, 60) : null, errorCode, statusesBefore(next)],
+      [
+        sid,
+        next,
+        failed ? `twilio_${first(params.MessageStatus) ?? 'failed'}`.slice(0, 60) : null,
+        errorCode,
+        statusesBefore(next),
+      ],
     )) as [Array<{ id: string }>, number];
 
     const known = rows.length
@@ -66,7 +72,8 @@ export class TwilioWebhookService {
       if (c.suppressNumber && to && E164.test(to)) {
         await this.suppressions.suppress('sms', to, c.code === '21610' ? 'stop' : 'undeliverable', c.code);
       }
-      if (!c.known) this.logger.warn({ notificationId: known.id, code: c.code }, 'Unrecognised Twilio delivery error');
+      if (!c.known)
+        this.logger.warn({ notificationId: known.id, code: c.code }, 'Unrecognised Twilio delivery error');
     }
     this.logger.log(
       { notificationId: known.id, messageSid: sid, status: next, errorCode, moved: rows.length > 0 },
@@ -94,7 +101,9 @@ export class TwilioWebhookService {
         // Twilio confirms re-subscription itself as well.
         return TWIML_EMPTY;
       case 'help':
-        return twimlMessage(`${name}: shipping updates for your orders. Help: ${supportUrl} Reply STOP to opt out.`);
+        return twimlMessage(
+          `${name}: shipping updates for your orders. Help: ${supportUrl} Reply STOP to opt out.`,
+        );
       default:
         return twimlMessage(await this.chatReply(from, text, sid));
     }
@@ -110,13 +119,19 @@ export class TwilioWebhookService {
       const reply = await Promise.race([
         handler.reply(from, text),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no reply within ${HANDLER_TIMEOUT_MS} ms`)), HANDLER_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error(`no reply within ${HANDLER_TIMEOUT_MS} ms`)),
+            HANDLER_TIMEOUT_MS,
+          );
         }),
       ]);
       return reply?.trim() ? reply : acknowledgement;
     } catch (err) {
       // The shopper still gets an answer; the error is ours to look at.
-      this.logger.error({ messageSid: sid, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'Inbound SMS handler failed');
+      this.logger.error(
+        { messageSid: sid, err: { name: (err as Error)?.name, message: (err as Error)?.message } },
+        'Inbound SMS handler failed',
+      );
       return acknowledgement;
     } finally {
       clearTimeout(timer);

@@ -9,6 +9,11 @@ export const TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 const MAX_BODY = 1600;
 
 export function twimlMessage(text: string): string {
-  const body = Array.from(text).length > MAX_BODY ? `${Array.from(text).slice(0, MAX_BODY - 1).join('')}…` : text;
+  const body =
+    Array.from(text).length > MAX_BODY
+      ? `${Array.from(text)
+          .slice(0, MAX_BODY - 1)
+          .join('')}…`
+      : text;
   return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(body)}</Message></Response>`;
 }

@@ -33,7 +33,9 @@ export class UnsubscribeTokens {
   }
 
   sign(customerId: string, category: UnsubscribeCategory): string {
-    const payload = Buffer.from(JSON.stringify({ c: customerId, k: category, v: 1 } satisfies Payload)).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ c: customerId, k: category, v: 1 } satisfies Payload),
+    ).toString('base64url');
     return `${payload}.${this.mac(payload).toString('base64url')}`;
   }
 

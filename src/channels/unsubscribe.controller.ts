@@ -33,14 +33,18 @@ export class UnsubscribeController implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || fastify.hasContentTypeParser('multipart/form-data')) return;
-    fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (request, _body, done) => {
-      if (request.url.split('?')[0] === UNSUBSCRIBE_PATH) return done(null, {});
-      const err = Object.assign(new Error(`Unsupported Media Type: multipart/form-data`), {
-        code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
-        statusCode: 415,
-      });
-      done(err, undefined);
-    });
+    fastify.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'buffer', bodyLimit: 64 * 1024 },
+      (request, _body, done) => {
+        if (request.url.split('?')[0] === UNSUBSCRIBE_PATH) return done(null, {});
+        const err = Object.assign(new Error(`Unsupported Media Type: multipart/form-data`), {
+          code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+          statusCode: 415,
+        });
+        done(err, undefined);
+      },
+    );
   }
 
   @Get()
@@ -56,7 +60,9 @@ export class UnsubscribeController implements OnModuleInit {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Unsubscribe (the page button, or RFC 8058 one-click `List-Unsubscribe=One-Click`)' })
+  @ApiOperation({
+    summary: 'Unsubscribe (the page button, or RFC 8058 one-click `List-Unsubscribe=One-Click`)',
+  })
   async unsubscribe(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
     const claim = this.tokens.verify(typeof token === 'string' ? token : null);
     if (!claim) return this.send(reply, 400, invalidLinkPage(this.config.brand));

@@ -30,7 +30,12 @@ export class UnsubscribeService {
   async unsubscribe(claim: UnsubscribeClaim): Promise<boolean> {
     const email = await this.emailOf(claim.customerId);
     if (!email) return false;
-    const created = await this.suppressions.suppress('email', email, 'unsubscribe', `unsubscribe:${claim.category}`);
+    const created = await this.suppressions.suppress(
+      'email',
+      email,
+      'unsubscribe',
+      `unsubscribe:${claim.category}`,
+    );
     this.logger.log({ customerId: claim.customerId, category: claim.category, created }, 'Unsubscribe');
     return created;
   }
@@ -38,7 +43,10 @@ export class UnsubscribeService {
   private async emailOf(customerId: string): Promise<string | null> {
     // A token carries whatever id was signed; only a UUID can match, and PostgreSQL rejects anything else loudly.
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(customerId)) return null;
-    const customer = await this.customers.findOne({ where: { id: customerId }, select: { id: true, email: true } });
+    const customer = await this.customers.findOne({
+      where: { id: customerId },
+      select: { id: true, email: true },
+    });
     return customer?.email ? customer.email.trim().toLowerCase() : null;
   }
 }

@@ -5,7 +5,7 @@ import { CustomerPreference } from './customer-preference.entity';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { NotificationDispatcher } from './notification-dispatcher.service';
 import { NotificationMaintenance } from './notification-maintenance.service';
-import { CLOCK, NotificationPlanner, systemClock } from './notification-planner.service';
+import { CLOCK, type Clock, NotificationPlanner, systemClock } from './notification-planner.service';
 import { NotificationSender } from './notification-sender.service';
 import { NOTIFICATION_CONFIG, notificationConfigFrom } from './notification-settings';
 import { Notification } from './notification.entity';
@@ -28,7 +28,7 @@ export class NotificationsModule {
       imports: [TypeOrmModule.forFeature([Notification, NotificationAttempt, CustomerPreference, Suppression])],
       controllers: [NotificationsController],
       providers: [
-        { provide: CLOCK, useValue: systemClock },
+        { provide: CLOCK, useFactory: (): Clock => ({ now: systemClock.now }) },
         { provide: NOTIFICATION_CONFIG, inject: [APP_CONFIG], useFactory: (c: AppConfig) => notificationConfigFrom(c) },
         NotificationPlanner,
         NotificationDispatcher,

@@ -23,7 +23,9 @@ export class QueueCheckController {
     await queue.add(JobName.Ping, { id }, { jobId: `ping-${id}`, removeOnComplete: { age: 600 } });
     while (Date.now() - started < 10_000) {
       const job = await queue.getJob(`ping-${id}`);
-      if (job && (await job.isCompleted())) return { ok: true, latencyMs: Date.now() - started, result: job.returnvalue };
+      // Judge by the snapshot that carries the return value: isCompleted() reads the live state, which can
+      // already be "completed" while this snapshot (taken a moment earlier) still has no return value.
+      if (job?.finishedOn && !job.failedReason) return { ok: true, latencyMs: Date.now() - started, result: job.returnvalue };
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new AppException('unavailable', 'No worker processed the check job within 10 s: is a worker process running?');

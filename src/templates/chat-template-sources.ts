@@ -23,7 +23,8 @@ export function loadChatDefaults(templatesDir: string = DEFAULT_TEMPLATES_DIR): 
       const parsed = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as unknown;
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
       const replies = new Map<string, string>();
-      for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string') replies.set(key, value);
+      for (const [key, value] of Object.entries(parsed))
+        if (typeof value === 'string') replies.set(key, value);
       out.set(match[1], replies);
     } catch {
       // A half-written file from the chat work in progress must not take the editor down.
@@ -73,7 +74,8 @@ export function chatVariableNames(source: string): Set<string> {
       if (!p.data && p.parts.length > 0 && !BUILT_INS.has(p.parts[0])) names.add(p.parts[0]);
       return;
     }
-    for (const key of ['body', 'path', 'params', 'hash', 'pairs', 'value', 'program', 'inverse']) walk(n[key]);
+    for (const key of ['body', 'path', 'params', 'hash', 'pairs', 'value', 'program', 'inverse'])
+      walk(n[key]);
   };
   walk(ast);
   return names;

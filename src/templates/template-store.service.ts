@@ -4,7 +4,7 @@ import type { Channel, NotificationType, SupportedLocale } from '../notification
 import { LOCALES } from '../notifications/notification.types';
 import { DefaultTemplate, defaultTemplateKey, loadDefaultTemplates, TemplatePart } from './default-templates';
 import { TemplateEngine } from './template-engine';
-import { TemplateVersion } from './template-version.entity';
+import { TemplateVersion, type TemplateChannel } from './template-version.entity';
 
 /** The sources to render for one (type, channel, locale), and where they came from. */
 export interface EffectiveTemplate {
@@ -54,15 +54,32 @@ export class TemplateStore {
           type,
           channel,
           locale: candidate,
-          parts: channel === 'sms' ? { body: override.body } : { subject: override.subject ?? '', html: override.body, text: override.text ?? undefined },
+          parts:
+            channel === 'sms'
+              ? { body: override.body }
+              : { subject: override.subject ?? '', html: override.body, text: override.text ?? undefined },
           versionId: override.id,
           version: override.version,
         };
       }
       const fallback = this.defaults.get(key);
-      if (fallback) return { type, channel, locale: candidate, parts: fallback.parts, versionId: null, version: 0 };
+      if (fallback)
+        return { type, channel, locale: candidate, parts: fallback.parts, versionId: null, version: 0 };
     }
     throw new Error(`No template for ${type}/${channel}`);
+  }
+
+  /**
+   * The published version for any key, chat replies included (`type` = reply key, channel `chat`), without
+   * language fallback; null when the default is in force.
+   */
+  async publishedVersion(
+    type: string,
+    channel: TemplateChannel,
+    locale: string,
+  ): Promise<TemplateVersion | null> {
+    await this.ensureFresh();
+    return this.published.get(`${type}/${channel}/${locale}`) ?? null;
   }
 
   /** Forces the next lookup to re-read published versions (after a publish in this process). */
@@ -81,10 +98,14 @@ export class TemplateStore {
 
   private async refresh(): Promise<void> {
     try {
-      const rows: { revision: string }[] = await this.dataSource.query('SELECT revision FROM template_revision WHERE id = 1');
+      const rows: { revision: string }[] = await this.dataSource.query(
+        'SELECT revision FROM template_revision WHERE id = 1',
+      );
       const current = rows[0]?.revision ?? '0';
       if (current !== this.revision) {
-        const versions = await this.dataSource.getRepository(TemplateVersion).find({ where: { status: 'published' } });
+        const versions = await this.dataSource
+          .getRepository(TemplateVersion)
+          .find({ where: { status: 'published' } });
         this.published = new Map(versions.map((v) => [`${v.type}/${v.channel}/${v.locale}`, v]));
         this.revision = current;
       }

@@ -32,14 +32,18 @@ export class TemplatesController {
   }
 
   @Get('v1/templates')
-  @ApiOperation({ summary: 'Every template (type × channel × locale) and whether an edited version is in force' })
+  @ApiOperation({
+    summary: 'Every template (type × channel × locale) and whether an edited version is in force',
+  })
   list() {
     return this.templates.list();
   }
 
   @Post('v1/templates/preview')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Render unsaved text, a saved version or the effective template with sample or real data' })
+  @ApiOperation({
+    summary: 'Render unsaved text, a saved version or the effective template with sample or real data',
+  })
   preview(@Body() dto: PreviewDto) {
     return this.templates.preview(dto);
   }
@@ -51,7 +55,9 @@ export class TemplatesController {
   }
 
   @Put(`v1/templates/${KEY}/draft`)
-  @ApiOperation({ summary: 'Save (or replace) the draft; 400 validation_failed lists each problem with part, line, column' })
+  @ApiOperation({
+    summary: 'Save (or replace) the draft; 400 validation_failed lists each problem with part, line, column',
+  })
   saveDraft(
     @Param('type') type: string,
     @Param('channel') channel: string,
@@ -64,7 +70,9 @@ export class TemplatesController {
 
   @Post(`v1/templates/${KEY}/publish`)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Publish the draft (or a given version); the previous published version is archived' })
+  @ApiOperation({
+    summary: 'Publish the draft (or a given version); the previous published version is archived',
+  })
   publish(
     @Param('type') type: string,
     @Param('channel') channel: string,

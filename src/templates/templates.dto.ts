@@ -102,6 +102,8 @@ export class PreviewDto {
   /** Render with this real shipment's data instead of the sample. */
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9 _-]{1,100}$/, { message: 'trackingNumber must be 1-100 letters, digits, spaces, - or _' })
+  @Matches(/^[A-Za-z0-9 _-]{1,100}$/, {
+    message: 'trackingNumber must be 1-100 letters, digits, spaces, - or _',
+  })
   trackingNumber?: string;
 }

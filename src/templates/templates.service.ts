@@ -114,21 +114,30 @@ export class TemplatesService {
   /** Checks a route's {type}/{channel}/{locale}; 404 with what exists when it names nothing. */
   resolveKey(type: string, channel: string, locale: string): TemplateKey {
     if (!(TEMPLATE_CHANNELS as readonly string[]).includes(channel)) {
-      throw new AppException('not_found', `Unknown channel "${channel}"; use one of ${TEMPLATE_CHANNELS.join(', ')}`);
+      throw new AppException(
+        'not_found',
+        `Unknown channel "${channel}"; use one of ${TEMPLATE_CHANNELS.join(', ')}`,
+      );
     }
     if (channel === 'chat') {
       if (!this.chat.has(locale)) {
         const known = [...this.chat.keys()];
         throw new AppException(
           'not_found',
-          known.length ? `No chat templates in "${locale}"; there are: ${known.join(', ')}` : 'There are no chat templates yet',
+          known.length
+            ? `No chat templates in "${locale}"; there are: ${known.join(', ')}`
+            : 'There are no chat templates yet',
         );
       }
-      if (!this.chat.get(locale)!.has(type)) throw new AppException('not_found', `Unknown chat reply "${type}"`);
+      if (!this.chat.get(locale)!.has(type))
+        throw new AppException('not_found', `Unknown chat reply "${type}"`);
       return { type, channel: 'chat', locale };
     }
     if (!(NOTIFICATION_TYPES as readonly string[]).includes(type)) {
-      throw new AppException('not_found', `Unknown template type "${type}"; use one of ${NOTIFICATION_TYPES.join(', ')}`);
+      throw new AppException(
+        'not_found',
+        `Unknown template type "${type}"; use one of ${NOTIFICATION_TYPES.join(', ')}`,
+      );
     }
     if (!(LOCALES as readonly string[]).includes(locale)) {
       throw new AppException('not_found', `Unknown locale "${locale}"; use one of ${LOCALES.join(', ')}`);
@@ -139,8 +148,10 @@ export class TemplatesService {
   async list(): Promise<{ templates: TemplateSummary[] }> {
     const keys: TemplateKey[] = [];
     for (const type of NOTIFICATION_TYPES)
-      for (const channel of ['sms', 'email'] as const) for (const locale of LOCALES) keys.push({ type, channel, locale });
-    for (const [locale, replies] of this.chat) for (const type of replies.keys()) keys.push({ type, channel: 'chat', locale });
+      for (const channel of ['sms', 'email'] as const)
+        for (const locale of LOCALES) keys.push({ type, channel, locale });
+    for (const [locale, replies] of this.chat)
+      for (const type of replies.keys()) keys.push({ type, channel: 'chat', locale });
 
     const rows: Array<{
       type: string;
@@ -193,7 +204,11 @@ export class TemplatesService {
     };
   }
 
-  async saveDraft(key: TemplateKey, dto: SaveDraftDto, author: string): Promise<{ draft: VersionView; warnings: PartProblem[] }> {
+  async saveDraft(
+    key: TemplateKey,
+    dto: SaveDraftDto,
+    author: string,
+  ): Promise<{ draft: VersionView; warnings: PartProblem[] }> {
     const parts = this.partsFrom(key.channel, dto);
     const problems = this.validate(key, parts);
     throwOnErrors(problems);
@@ -207,7 +222,9 @@ export class TemplatesService {
         await repo.update(existing.id, { ...content, createdAt: new Date() });
         return repo.findOneByOrFail({ id: existing.id });
       }
-      return repo.save(repo.create({ ...key, ...content, status: 'draft', version: await nextVersion(em, key) }));
+      return repo.save(
+        repo.create({ ...key, ...content, status: 'draft', version: await nextVersion(em, key) }),
+      );
     });
     return { draft: view(key.channel, saved), warnings: problems.filter((p) => p.severity === 'warning') };
   }
@@ -223,10 +240,16 @@ export class TemplatesService {
       if (!target) {
         throw dto.versionId
           ? AppException.notFound(`Version ${dto.versionId} of ${keyString(key)}`)
-          : new AppException('not_found', `There is no draft of ${keyString(key)} to publish; save one first`);
+          : new AppException(
+              'not_found',
+              `There is no draft of ${keyString(key)} to publish; save one first`,
+            );
       }
       if (target.status === 'published') {
-        throw new AppException('conflict', `Version ${target.version} of ${keyString(key)} is already published`);
+        throw new AppException(
+          'conflict',
+          `Version ${target.version} of ${keyString(key)} is already published`,
+        );
       }
       // The schema or partials may have changed since the draft was saved: never publish what fails now.
       throwOnErrors(this.validate(key, partsOf(key.channel, target)));
@@ -242,7 +265,13 @@ export class TemplatesService {
         });
         result = await repo.findOneByOrFail({ id: target.id });
       } else {
-        result = await this.copyForward(em, key, target, author, dto.note ?? `Republished version ${target.version}`);
+        result = await this.copyForward(
+          em,
+          key,
+          target,
+          author,
+          dto.note ?? `Republished version ${target.version}`,
+        );
       }
       await bumpRevision(em);
       return result;
@@ -259,14 +288,26 @@ export class TemplatesService {
       const target = await em.getRepository(TemplateVersion).findOneBy({ ...key, version: dto.version });
       if (!target) throw AppException.notFound(`Version ${dto.version} of ${keyString(key)}`);
       if (target.status === 'published') {
-        throw new AppException('conflict', `Version ${dto.version} of ${keyString(key)} is already the published one`);
+        throw new AppException(
+          'conflict',
+          `Version ${dto.version} of ${keyString(key)} is already the published one`,
+        );
       }
       if (target.status === 'draft') {
-        throw new AppException('bad_request', `Version ${dto.version} is the draft; publish it instead of rolling back to it`);
+        throw new AppException(
+          'bad_request',
+          `Version ${dto.version} is the draft; publish it instead of rolling back to it`,
+        );
       }
       throwOnErrors(this.validate(key, partsOf(key.channel, target)));
       await archivePublished(em, key);
-      const copy = await this.copyForward(em, key, target, author, dto.note ?? `Rollback to version ${dto.version}`);
+      const copy = await this.copyForward(
+        em,
+        key,
+        target,
+        author,
+        dto.note ?? `Rollback to version ${dto.version}`,
+      );
       await bumpRevision(em);
       return copy;
     });
@@ -280,7 +321,11 @@ export class TemplatesService {
     await this.dataSource.transaction(async (em) => {
       await lockKey(em, key);
       const archived = await archivePublished(em, key);
-      if (archived === 0) throw new AppException('not_found', `${keyString(key)} has no override; the default is already in force`);
+      if (archived === 0)
+        throw new AppException(
+          'not_found',
+          `${keyString(key)} has no override; the default is already in force`,
+        );
       await bumpRevision(em);
     });
     this.store.invalidate();
@@ -344,7 +389,14 @@ export class TemplatesService {
       throw problemsException(
         errors.length > 0
           ? errors
-          : [withPart(part, { severity: 'error', code: 'render_error', message: error.message, ...renderLocation(error) })],
+          : [
+              withPart(part, {
+                severity: 'error',
+                code: 'render_error',
+                message: error.message,
+                ...renderLocation(error),
+              }),
+            ],
       );
     }
     return result;
@@ -372,16 +424,24 @@ export class TemplatesService {
       .findOne({ where: { trackingNumber: trackingNumber.trim() }, order: { updatedAt: 'DESC' } });
     if (!shipment) throw AppException.notFound(`Shipment with tracking number ${trackingNumber}`);
     if (!shipment.orderId) {
-      throw new AppException('unprocessable', `Shipment ${trackingNumber} is not linked to an order yet, so it has no customer to preview with`);
+      throw new AppException(
+        'unprocessable',
+        `Shipment ${trackingNumber} is not linked to an order yet, so it has no customer to preview with`,
+      );
     }
     const order = await this.dataSource.getRepository(Order).findOneBy({ id: shipment.orderId });
-    const customer = order ? await this.dataSource.getRepository(Customer).findOneBy({ id: order.customerId }) : null;
+    const customer = order
+      ? await this.dataSource.getRepository(Customer).findOneBy({ id: order.customerId })
+      : null;
     if (!order || !customer) throw AppException.notFound(`Order or customer of shipment ${trackingNumber}`);
     let sender: NotificationSender;
     try {
       sender = this.moduleRef.get(NotificationSender, { strict: false });
     } catch {
-      throw new AppException('unavailable', 'Previewing with a real shipment needs the notifications module, which is not loaded');
+      throw new AppException(
+        'unavailable',
+        'Previewing with a real shipment needs the notifications module, which is not loaded',
+      );
     }
     return sender.variables(shipment, order, customer, locale, channel);
   }
@@ -416,7 +476,8 @@ export class TemplatesService {
     for (const part of ['body', 'subject', 'html', 'text'] as const) {
       const value = dto[part];
       if (required.includes(part)) {
-        if (typeof value !== 'string' || value.trim() === '') errors.push({ field: part, message: `${part} is required for ${channel} templates` });
+        if (typeof value !== 'string' || value.trim() === '')
+          errors.push({ field: part, message: `${part} is required for ${channel} templates` });
         else parts[part] = value;
       } else if (optional.includes(part)) {
         if (typeof value === 'string' && value.trim() !== '') parts[part] = value;
@@ -458,16 +519,20 @@ export class TemplatesService {
         nullable: false,
       }));
     }
-    return templateVariablesFor(key.type as NotificationType, key.channel).map(({ name, description, kind, nullable }) => ({
-      name,
-      description,
-      kind,
-      nullable,
-    }));
+    return templateVariablesFor(key.type as NotificationType, key.channel).map(
+      ({ name, description, kind, nullable }) => ({
+        name,
+        description,
+        kind,
+        nullable,
+      }),
+    );
   }
 
   private async versions(em: EntityManager, key: TemplateKey): Promise<TemplateVersion[]> {
-    return em.getRepository(TemplateVersion).find({ where: { ...key }, order: { version: 'DESC', createdAt: 'DESC' } });
+    return em
+      .getRepository(TemplateVersion)
+      .find({ where: { ...key }, order: { version: 'DESC', createdAt: 'DESC' } });
   }
 
   private async copyForward(
@@ -521,12 +586,17 @@ function renderLocation(error: Error): Pick<Problem, 'line' | 'column'> {
 }
 
 function partsOf(channel: TemplateChannel, v: TemplateVersion): TemplateParts {
-  if (channel === 'email') return { subject: v.subject ?? '', html: v.body, ...(v.text ? { text: v.text } : {}) };
+  if (channel === 'email')
+    return { subject: v.subject ?? '', html: v.body, ...(v.text ? { text: v.text } : {}) };
   return { body: v.body };
 }
 
-function columnsFrom(channel: TemplateChannel, parts: TemplateParts): Pick<TemplateVersion, 'subject' | 'body' | 'text'> {
-  if (channel === 'email') return { subject: parts.subject ?? '', body: parts.html ?? '', text: parts.text ?? null };
+function columnsFrom(
+  channel: TemplateChannel,
+  parts: TemplateParts,
+): Pick<TemplateVersion, 'subject' | 'body' | 'text'> {
+  if (channel === 'email')
+    return { subject: parts.subject ?? '', body: parts.html ?? '', text: parts.text ?? null };
   return { subject: null, body: parts.body ?? '', text: null };
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AppException, FieldProblem } from '../common/app.exception';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.service';
@@ -142,12 +142,10 @@ export class OrdersService {
     return { order: (await this.view(externalId))!, created };
   }
 
+  /** The same shopper across orders: by email when there is one (phones are shared in households), else by phone. */
   private async findCustomer(manager: EntityManager, email: string | null, phone: string | null): Promise<Customer | null> {
-    if (email) {
-      const byEmail = await manager.findOne(Customer, { where: { email }, order: { createdAt: 'ASC' } });
-      if (byEmail) return byEmail;
-    }
-    return phone ? manager.findOne(Customer, { where: { phone }, order: { createdAt: 'ASC' } }) : null;
+    if (email) return manager.findOne(Customer, { where: { email }, order: { createdAt: 'ASC' } });
+    return phone ? manager.findOne(Customer, { where: { phone, email: IsNull() }, order: { createdAt: 'ASC' } }) : null;
   }
 
   async view(externalId: string): Promise<OrderView | null> {

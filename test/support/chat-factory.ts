@@ -11,7 +11,8 @@ export interface ShipmentSpec extends Partial<Shipment> {
 }
 
 let counter = 0;
-const unique = () => `${Date.now() % 1e7}${(counter++).toString().padStart(3, '0')}${randomBytes(1).readUInt8() % 10}`;
+/** Digits unique within a run and short enough for the default order-number shape (4–10 digits). */
+const unique = () => `${String(Date.now() % 1e5).padStart(5, '0')}${String(counter++ % 1000).padStart(3, '0')}`;
 
 export async function createOrder(
   db: DataSource,
@@ -31,14 +32,14 @@ export async function createOrder(
   );
   const order = await db
     .getRepository(Order)
-    .save(db.getRepository(Order).create({ externalId: spec.orderNumber ?? `#${unique()}`, customerId: customer.id }));
+    .save(db.getRepository(Order).create({ externalId: spec.orderNumber ?? `#WS-${unique()}`, customerId: customer.id }));
   const shipments: Shipment[] = [];
   for (const [i, { events, ...fields }] of (spec.shipments ?? []).entries()) {
     const shipment = await db.getRepository(Shipment).save(
       db.getRepository(Shipment).create({
         orderId: order.id,
         carrier: 'ups',
-        trackingNumber: `1Z${unique().padStart(16, '0').slice(-16)}`,
+        trackingNumber: `1Z${randomBytes(8).toString('hex').toUpperCase()}`,
         status: 'in_transit',
         createdAt: new Date(Date.now() - 1000 * (10 - i)),
         ...fields,

@@ -13,7 +13,7 @@ const typeByDir = new Map();
 
 function packageType(dir) {
   if (typeByDir.has(dir)) return typeByDir.get(dir);
-  let type = 'commonjs';
+  let type;
   const manifest = join(dir, 'package.json');
   if (existsSync(manifest)) {
     try {

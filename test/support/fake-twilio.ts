@@ -28,7 +28,11 @@ export interface FakeTwilioRequest {
 }
 
 export const twilioSuccess = (): FakeTwilioAnswer => ({ kind: 'success' });
-export const twilioError = (code: number, status = 400, message = `Twilio error ${code}`): FakeTwilioAnswer => ({
+export const twilioError = (
+  code: number,
+  status = 400,
+  message = `Twilio error ${code}`,
+): FakeTwilioAnswer => ({
   kind: 'error',
   code,
   status,
@@ -80,7 +84,14 @@ export class FakeTwilio {
       ? Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':')[0]
       : null;
     const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-    const record: FakeTwilioRequest = { method: req.method ?? '', path: url.pathname, accountSid: match?.[1] ?? null, authUser, form, sid: null };
+    const record: FakeTwilioRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      accountSid: match?.[1] ?? null,
+      authUser,
+      form,
+      sid: null,
+    };
     this.requests.push(record);
 
     if (req.method !== 'POST' || !match) {

@@ -68,7 +68,11 @@ export class SmtpCatcher {
   }
 
   /** 451 (greylisting: try later) or 550 (no such mailbox) for this recipient. */
-  refuse(address: string, code: 451 | 550, message = code === 550 ? '5.1.1 Mailbox does not exist' : '4.7.1 Greylisted, try again later'): this {
+  refuse(
+    address: string,
+    code: 451 | 550,
+    message = code === 550 ? '5.1.1 Mailbox does not exist' : '4.7.1 Greylisted, try again later',
+  ): this {
     this.refusals.set(address.toLowerCase(), { code, message });
     return this;
   }
@@ -89,7 +93,9 @@ export class SmtpCatcher {
 
   /** The last message sent to this address, parsed. */
   async lastTo(address: string): Promise<ParsedMail | undefined> {
-    const found = [...this.messages].reverse().find((m) => m.to.includes(address.toLowerCase()) || m.to.includes(address));
+    const found = [...this.messages]
+      .reverse()
+      .find((m) => m.to.includes(address.toLowerCase()) || m.to.includes(address));
     return found ? this.parse(found) : undefined;
   }
 }

@@ -1,0 +1,282 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runDatabaseUrl, runPrefix, TEST_REDIS_URL } from './support/test-env';
+
+/**
+ * The production build as operators run it: real `node dist/main.js` processes, real signals, the embedded
+ * PostgreSQL on a bare machine, and an API process and a worker process sharing Redis queues.
+ */
+
+const ROOT = resolve(__dirname, '..');
+const MAIN = resolve(ROOT, 'dist/main.js');
+const CLI = resolve(ROOT, 'dist/cli.js');
+const ADMIN_KEY = `wsm_process_admin_${randomBytes(12).toString('hex')}`;
+
+interface Service {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  base: string;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const services: Service[] = [];
+const tempDirs: string[] = [];
+
+function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `wismo-${label}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Only what is given: no inherited NODE_ENV, DATABASE_URL or anything else from the test runner. */
+function bareEnv(extra: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...extra };
+}
+
+/** Starts `node dist/main.js` as the leader of its own process group, so a signal can reach the whole group. */
+async function startService(name: string, env: Record<string, string>): Promise<Service> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port) },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const collect = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => done({ code, signal })),
+  );
+  const service = { name, child, pid: child.pid!, base: `http://127.0.0.1:${port}`, output: () => log, exited };
+  services.push(service);
+  return service;
+}
+
+function running(service: Service): boolean {
+  return service.child.exitCode === null && service.child.signalCode === null;
+}
+
+/** Milliseconds from now until /health/ready answers 200; fails early, with the process output, if it exits. */
+async function waitReady(service: Service, timeoutMs: number, since = Date.now()): Promise<number> {
+  let last = 'no answer yet';
+  while (Date.now() - since < timeoutMs) {
+    if (!running(service)) {
+      throw new Error(`${service.name} exited (${service.child.exitCode ?? service.child.signalCode}) before it was ready:\n${service.output()}`);
+    }
+    try {
+      const res = await fetch(`${service.base}/health/ready`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return Date.now() - since;
+      last = `HTTP ${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${service.name} was not ready within ${timeoutMs} ms (${last}):\n${service.output()}`);
+}
+
+async function stop(service: Service, signal: NodeJS.Signals = 'SIGINT', timeoutMs = 25_000) {
+  process.kill(-service.pid, signal);
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`${service.name} did not exit within ${timeoutMs} ms of ${signal}:\n${service.output()}`)), timeoutMs).unref(),
+  );
+  return Promise.race([service.exited, timeout]);
+}
+
+/** PostgreSQL server processes whose command line names the given DATA_DIR (the postmaster's `-D`). */
+function postgresFor(dataDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmdline.includes('postgres') && cmdline.includes(dataDir)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+async function eventually(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!probe()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function queueCheck(service: Service, key: string) {
+  return fetch(`${service.base}/v1/system/queue-check`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}` },
+    signal: AbortSignal.timeout(20_000),
+  });
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(MAIN) || !existsSync(CLI)) {
+    throw new Error(`${existsSync(MAIN) ? CLI : MAIN} is missing: build first with \`npm run build\` (\`npm test\` does).`);
+  }
+});
+
+afterAll(async () => {
+  for (const service of services) {
+    if (running(service)) {
+      try {
+        process.kill(-service.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  for (const dir of tempDirs) {
+    for (const pid of postgresFor(dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('a bare machine: no configuration, embedded PostgreSQL, queues in PostgreSQL', () => {
+  let dataDir: string;
+  let firstReadyMs: number;
+
+  beforeAll(() => {
+    dataDir = tempDir('bare');
+  });
+
+  it('becomes ready from nothing within 90 s and carries a job through the PostgreSQL queues', async () => {
+    const service = await startService('first start', bareEnv({ DATA_DIR: dataDir }));
+    firstReadyMs = await waitReady(service, 90_000);
+    expect(service.output()).toContain('Creating the embedded PostgreSQL cluster');
+    expect(service.output()).toMatch(/Wismo is ready in \d+ ms \(role all, queues on PostgreSQL\)/);
+
+    const ready = (await (await fetch(`${service.base}/health/ready`)).json()) as { details: object };
+    expect(ready.details).toMatchObject({ database: { status: 'up' }, queue: { status: 'up' } });
+    // Development secrets were generated into DATA_DIR, among them an admin key.
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8')) as { ADMIN_API_KEY: string };
+    const check = await queueCheck(service, secrets.ADMIN_API_KEY);
+    expect(check.status).toBe(200);
+    expect(await check.json()).toMatchObject({ ok: true, result: { role: 'all', processedBy: expect.stringContaining(`:${service.pid}`) } });
+
+    expect(postgresFor(dataDir)).toHaveLength(1);
+    expect(await stop(service, 'SIGINT')).toEqual({ code: 0, signal: null });
+    await eventually('the embedded PostgreSQL to stop', () => postgresFor(dataDir).length === 0);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 120_000);
+
+  it('starts again on the same data faster than the first time (no initdb)', async () => {
+    const service = await startService('second start', bareEnv({ DATA_DIR: dataDir }));
+    const readyMs = await waitReady(service, 60_000);
+    expect(service.output()).not.toContain('Creating the embedded PostgreSQL cluster');
+    expect(readyMs).toBeLessThan(firstReadyMs);
+
+    expect(await stop(service, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    await eventually('the embedded PostgreSQL to stop', () => postgresFor(dataDir).length === 0);
+  }, 90_000);
+
+  it('recovers after a SIGKILL that left the embedded PostgreSQL running as an orphan', async () => {
+    const killed = await startService('killed run', bareEnv({ DATA_DIR: dataDir }));
+    await waitReady(killed, 60_000);
+    const [orphan] = postgresFor(dataDir);
+    expect(orphan).toBeGreaterThan(0);
+    process.kill(killed.pid, 'SIGKILL'); // Node only: PostgreSQL runs in its own session and survives.
+    expect(await killed.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(postgresFor(dataDir)).toEqual([orphan]);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+
+    const service = await startService('start after kill', bareEnv({ DATA_DIR: dataDir }));
+    await waitReady(service, 60_000);
+    expect(service.output()).toContain(`Stopping an orphaned embedded PostgreSQL (pid ${orphan})`);
+    const now = postgresFor(dataDir);
+    expect(now).toHaveLength(1);
+    expect(now).not.toContain(orphan);
+
+    expect(await stop(service, 'SIGINT')).toEqual({ code: 0, signal: null });
+    await eventually('the embedded PostgreSQL to stop', () => postgresFor(dataDir).length === 0);
+  }, 90_000);
+});
+
+describe('scale-out: an API process and a worker process sharing Redis queues', () => {
+  let api: Service;
+  let worker: Service;
+
+  beforeAll(async () => {
+    const common = bareEnv({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: tempDir('split'),
+      DATABASE_URL: runDatabaseUrl(),
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `${runPrefix()}-process-${randomBytes(3).toString('hex')}`,
+      ADMIN_API_KEY: ADMIN_KEY,
+      UNSUBSCRIBE_SECRET: randomBytes(16).toString('hex'),
+      PUBLIC_BASE_URL: 'http://wismo.test',
+    });
+    // As the Docker entrypoint does: migrate once, then start the processes.
+    const migrate = await runCli(['migrate'], common);
+    expect(migrate).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied \d+ migration\(s\)/) });
+    api = await startService('api', { ...common, ROLE: 'api' });
+    worker = await startService('worker', { ...common, ROLE: 'worker' });
+    await Promise.all([waitReady(api, 60_000), waitReady(worker, 60_000)]);
+  }, 90_000);
+
+  it('carries a job from the API process to the worker process', async () => {
+    const res = await queueCheck(api, ADMIN_KEY);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, result: { role: 'worker', processedBy: expect.stringContaining(`:${worker.pid}`) } });
+  });
+
+  it('lets the worker serve health only', async () => {
+    const check = await queueCheck(worker, ADMIN_KEY);
+    expect(check.status).toBe(404);
+    expect(await check.json()).toMatchObject({ code: 'not_found' });
+    expect((await fetch(`${worker.base}/v1/orders/anything`)).status).toBe(404);
+    expect((await fetch(`${worker.base}/health/ready`)).status).toBe(200);
+  });
+
+  it('answers 503 on the API when no worker processes the check', async () => {
+    expect(await stop(worker, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    const res = await queueCheck(api, ADMIN_KEY);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'unavailable' });
+    expect(await stop(api, 'SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 40_000);
+});
