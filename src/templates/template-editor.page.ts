@@ -69,10 +69,12 @@ section.card h3 { font-size:13px; margin:14px 0 6px; color:var(--muted); text-tr
 .code .gutter { margin:0; padding:8px 6px; min-width:38px; text-align:right; color:#9aa3b2; font:13px/20px var(--mono); user-select:none;
   white-space:pre; overflow:hidden; border-right:1px solid var(--line); background:#eef0f4; }
 .code textarea { flex:1; min-width:0; border:0; resize:vertical; padding:8px 10px; font:13px/20px var(--mono); background:transparent;
-  white-space:pre; overflow:auto; min-height:160px; tab-size:2; }
+  white-space:pre-wrap; overflow-wrap:anywhere; overflow:auto; min-height:160px; tab-size:2; }
+.measure { position:absolute; visibility:hidden; left:-9999px; top:0; font:13px/20px var(--mono); white-space:pre-wrap; overflow-wrap:anywhere; tab-size:2; }
+#preview[data-stale] #sms-preview, #preview[data-stale] #email-preview { opacity:.45; }
 .code textarea:focus { outline:none; }
 .code:focus-within { border-color:var(--accent); }
-.code.subject textarea { min-height:40px; height:40px; resize:none; }
+.code.subject textarea { min-height:40px; height:40px; resize:none; white-space:pre; overflow-x:auto; overflow-y:hidden; }
 .code.has-error { border-color:var(--err); }
 ul.problems { list-style:none; margin:8px 0 0; padding:0; display:grid; gap:4px; }
 ul.problems li { font-size:13px; padding:6px 8px; border-radius:6px; background:#fdf0ef; color:var(--err); }
@@ -111,6 +113,7 @@ pre.diff .add { background:#e6f6ea; color:#135c2c; } pre.diff .del { background:
   nav.side ul { display:flex; overflow-x:auto; gap:4px; }
   nav.side li button { white-space:nowrap; }
   main.work { padding:10px; }
+  header.top .who { display:none; }
   iframe.email { width:100%; } iframe.email.mobile { width:100%; }
 }
 `;
@@ -272,10 +275,11 @@ const SCRIPT = String.raw`
       var id = 'editor-' + part;
       var names = { body: state.channel === 'sms' ? 'SMS text' : 'Reply text', subject: 'Subject', html: 'HTML', text: 'Plain text (optional: derived from the HTML when empty)' };
       var gutter = h('pre', { class: 'gutter', 'aria-hidden': 'true' });
-      var area = h('textarea', { id: id, 'data-part': part, spellcheck: 'false', wrap: 'off', autocapitalize: 'off',
+      var area = h('textarea', { id: id, 'data-part': part, spellcheck: 'false', autocapitalize: 'off',
         'aria-describedby': 'problems', rows: part === 'subject' ? 1 : part === 'body' ? 8 : 16 });
       area.value = state.parts[part];
-      var sync = function () { var n = area.value.split('\n').length; var s = ''; for (var i = 1; i <= n; i++) s += i + '\n'; gutter.textContent = s; gutter.scrollTop = area.scrollTop; };
+      var sync = function () { gutter.textContent = gutterText(area); gutter.scrollTop = area.scrollTop; };
+      new ResizeObserver(sync).observe(area);
       area.addEventListener('input', function () { state.parts[part] = area.value; state.dirty = true; sync(); updateButtons(); schedulePreview(350); });
       area.addEventListener('scroll', function () { gutter.scrollTop = area.scrollTop; });
       area.addEventListener('focus', function () { state.activePart = part; });
@@ -289,6 +293,23 @@ const SCRIPT = String.raw`
     });
     $('reset').hidden = d.source !== 'override';
     renderProblems([]); updateButtons();
+  }
+
+  /** Line numbers for soft-wrapped text: each logical line is measured at the textarea's width. */
+  function gutterText(area) {
+    var lines = area.value.split('\n');
+    if (area.dataset.part === 'subject') return '1';
+    var measure = document.getElementById('measure');
+    var style = getComputedStyle(area);
+    measure.style.width = (area.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)) + 'px';
+    measure.textContent = '';
+    lines.forEach(function (line) { measure.appendChild(h('div', { text: line || ' ' })); });
+    var out = '';
+    Array.prototype.forEach.call(measure.children, function (div, i) {
+      var rows = Math.max(1, Math.round(div.offsetHeight / 20));
+      out += (i + 1) + '\n' + new Array(rows).join('\n');
+    });
+    return out;
   }
 
   function updateButtons() {
@@ -354,12 +375,14 @@ const SCRIPT = String.raw`
     api('POST', '/v1/templates/preview', body).then(function (r) {
       if (seq !== state.previewSeq) return;
       $('preview-error').textContent = '';
+      $('preview').removeAttribute('data-stale');
       renderProblems(r.problems || []);
       showPreview(r);
     }).catch(function (err) {
       if (seq !== state.previewSeq) return;
       var problems = (err.body && err.body.errors) || [];
       if (problems.length && problems[0].part) renderProblems(problems); else renderProblems([]);
+      $('preview').setAttribute('data-stale', '');
       $('preview-error').textContent = problems.length && problems[0].part ? 'Fix the problems under the editor to see the preview.' : err.message;
     }).finally(function () { if (seq === state.previewSeq) $('preview').removeAttribute('aria-busy'); });
   }
@@ -525,6 +548,7 @@ const BODY = `
   <p class="error" id="signin-error" role="alert"></p>
   <button type="submit" class="primary" id="signin-button">Sign in</button>
 </form>
+<div class="measure" id="measure" aria-hidden="true"></div>
 <div id="app" hidden>
   <nav class="side" aria-label="Templates">
     <div class="controls">

@@ -15,7 +15,6 @@ import {
   CanonicalStatus,
   Eta,
   EXCEPTION_REASONS,
-  ExceptionReason,
   PickupPoint,
   TrackingEventInput,
   TrackingUpdate,

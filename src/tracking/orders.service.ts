@@ -14,7 +14,7 @@ import { TrackingEvent } from './tracking-event.entity';
 import { TrackingIngestService } from './tracking-ingest.service';
 import type { Eta } from './tracking.types';
 
-const EXTERNAL_ID = /^[A-Za-z0-9._#:\-]{1,100}$/;
+const EXTERNAL_ID = /^[A-Za-z0-9._#:-]{1,100}$/;
 
 export interface ShipmentView {
   id: string;

@@ -14,18 +14,12 @@ describe('IntentClassifier', () => {
     classifier = IntentClassifier.fromTrainingFiles();
   });
 
-  it('trains in under a second and classifies in well under a millisecond', () => {
-    const started = performance.now();
+  // Speed is measured by `npm run bench`, not asserted here: timed unit tests flake on a loaded machine.
+  it('trains reproducibly: two classifiers from the same files agree', () => {
     const fresh = IntentClassifier.fromTrainingFiles();
-    expect(performance.now() - started).toBeLessThan(1000);
-    const messages = [
-      'where is my order #1042',
-      'cuándo llega mi paquete',
-      'cancel it and talk to a human please',
-    ];
-    const t0 = performance.now();
-    for (let i = 0; i < 300; i++) fresh.classify(messages[i % messages.length]);
-    expect((performance.now() - t0) / 300).toBeLessThan(1);
+    for (const text of ['where is my order #1042', 'cuándo llega mi paquete', 'cancel it and talk to a human please']) {
+      expect(fresh.classify(text)).toEqual(classifier.classify(text));
+    }
   });
 
   it('has at least 40 training phrases per intent and language', () => {

@@ -1,0 +1,787 @@
+/**
+ * Wismo benchmark: boots the PRODUCTION build (`node dist/main.js`) twice — queues on PostgreSQL, then on
+ * Redis — against local provider fakes (fake Twilio, SMTP catcher) and measures it with autocannon.
+ *
+ *   npm run bench        (= npm run build && ts-node --transpile-only bench/run.ts)
+ *
+ * Env knobs: BENCH_N (orders for the end-to-end run, default 2000), BENCH_BURST=0 to skip the burst run,
+ * BENCH_BACKENDS=postgres,redis, BENCH_DATABASE_URL (server URL), BENCH_REDIS_URL.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import autocannon from 'autocannon';
+import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker } from 'bullmq';
+import Handlebars from 'handlebars';
+import { Redis } from 'ioredis';
+import { simpleParser } from 'mailparser';
+import { Client } from 'pg';
+import { loadDefaultTemplates } from '../src/templates/default-templates';
+import { loadI18nCatalogs, registerTemplateHelpers } from '../src/templates/template-helpers';
+import { TemplateEngine } from '../src/templates/template-engine';
+import { sampleVariables } from '../src/templates/template-variables';
+import { signStandardWebhook } from '../src/tracking/webhook-signature';
+import { FakeTwilio } from '../test/support/fake-twilio';
+import { SmtpCatcher } from '../test/support/smtp-catcher';
+
+type Backend = 'postgres' | 'redis';
+type AcResult = autocannon.Result;
+
+const ROOT = path.resolve(__dirname, '..');
+const MAIN_JS = path.join(ROOT, 'dist', 'main.js');
+const SERVER_DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const N = Number(process.env.BENCH_N ?? 2000);
+const BURST = process.env.BENCH_BURST !== '0';
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,redis').split(',').map((s) => s.trim()) as Backend[];
+const E2E_TIMEOUT_MS = 120_000;
+const RUN = randomBytes(3).toString('hex').toUpperCase();
+
+const ADMIN_API_KEY = `wsm_bench_admin_${randomBytes(12).toString('hex')}`;
+const GENERIC_SECRET = `bench-generic-${randomBytes(12).toString('hex')}`;
+const TWILIO_SID = `AC${randomBytes(16).toString('hex')}`;
+
+const STATUSES = ['pre_transit', 'in_transit', 'out_for_delivery', 'available_for_pickup', 'delivered', 'exception', 'attempt_failed'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small helpers
+
+const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, d = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : NaN);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function dbUrl(name: string): string {
+  const url = new URL(SERVER_DB_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: SERVER_DB_URL, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+interface SignedRequest {
+  method: 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  trackingNumber: string;
+}
+
+function signedEvent(event: Record<string, unknown>, trackingNumber: string): SignedRequest {
+  const body = JSON.stringify(event);
+  const id = `msg_${randomBytes(12).toString('hex')}`;
+  const ts = Math.floor(Date.now() / 1000);
+  return {
+    method: 'POST',
+    path: '/v1/webhooks/generic',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(ts),
+      'webhook-signature': signStandardWebhook(id, ts, body, GENERIC_SECRET),
+    },
+    body,
+    trackingNumber,
+  };
+}
+
+interface LoadSummary {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  durationS: number;
+}
+
+function summarize(r: AcResult): LoadSummary {
+  return {
+    rps: round(r.requests.total / r.duration, 1),
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    durationS: round(r.duration, 2),
+  };
+}
+
+/** Runs autocannon; `next` (when given) supplies each request, so every request can be distinct. */
+function cannon(opts: {
+  url: string;
+  method?: 'GET' | 'POST';
+  path: string;
+  rate?: number;
+  duration?: number;
+  amount?: number;
+  connections?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  next?: () => { path?: string; headers: Record<string, string>; body: string } | null;
+}): Promise<AcResult> {
+  const request: Record<string, unknown> = {
+    method: opts.method ?? 'GET',
+    path: opts.path,
+  };
+  if (opts.headers) request.headers = opts.headers;
+  if (opts.body !== undefined) request.body = opts.body;
+  if (opts.next) {
+    const next = opts.next;
+    request.setupRequest = (req: Record<string, unknown>) => {
+      const r = next();
+      return r ? { ...req, ...r } : req;
+    };
+  }
+  const options: Record<string, unknown> = {
+    url: opts.url,
+    connections: opts.connections ?? (opts.rate ? Math.max(10, Math.ceil(opts.rate / 20)) : 10),
+    pipelining: 1,
+    timeout: 30,
+    requests: [request],
+  };
+  if (opts.rate) options.overallRate = opts.rate;
+  if (opts.amount) options.amount = opts.amount;
+  else options.duration = opts.duration ?? 10;
+  return new Promise((resolve, reject) => {
+    autocannon(options as unknown as autocannon.Options, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The service under test, as a child process
+
+interface Service {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+async function startService(env: Record<string, string>): Promise<Service> {
+  const port = await freePort();
+  const chunks: string[] = [];
+  const child = spawn(process.execPath, [MAIN_JS], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (b: Buffer) => {
+    chunks.push(b.toString('utf8'));
+    if (chunks.length > 200) chunks.splice(0, chunks.length - 200);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: number | null | undefined;
+  const exitedP = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (exited !== undefined) {
+      throw new Error(`dist/main.js exited with code ${exited} before it was ready:\n${chunks.join('').slice(-4000)}`);
+    }
+    if (Date.now() - started > 90_000) {
+      child.kill('SIGKILL');
+      throw new Error(`dist/main.js was not ready after 90 s:\n${chunks.join('').slice(-4000)}`);
+    }
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  log(`service ready on ${url} in ${Date.now() - started} ms`);
+  return {
+    url,
+    port,
+    child,
+    output: () => chunks.join(''),
+    async stop() {
+      if (exited !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+      await exitedP;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Provider fakes with receipt times
+
+interface Receipt {
+  at: number;
+  channel: 'sms' | 'email';
+  text: () => Promise<string>;
+}
+
+class Providers {
+  twilio = new FakeTwilio();
+  smtp = new SmtpCatcher();
+  receipts: Receipt[] = [];
+
+  async start(): Promise<void> {
+    await this.twilio.start();
+    await this.smtp.start();
+    const twilioPush = this.twilio.requests.push.bind(this.twilio.requests);
+    this.twilio.requests.push = (...items) => {
+      const at = Date.now();
+      for (const item of items) {
+        if (item.method === 'POST' && item.accountSid) {
+          this.receipts.push({ at, channel: 'sms', text: async () => item.form.Body ?? '' });
+        }
+      }
+      return twilioPush(...items);
+    };
+    const smtpPush = this.smtp.messages.push.bind(this.smtp.messages);
+    this.smtp.messages.push = (...items) => {
+      const at = Date.now();
+      for (const item of items) {
+        this.receipts.push({
+          at,
+          channel: 'email',
+          text: async () => {
+            const raw = item.raw.toString('utf8').replace(/=\r?\n/g, '');
+            if (/1ZBN[0-9A-Z]+/.test(raw)) return raw;
+            const parsed = await simpleParser(item.raw);
+            return `${parsed.subject ?? ''}\n${parsed.text ?? ''}\n${typeof parsed.html === 'string' ? parsed.html : ''}`;
+          },
+        });
+      }
+      return smtpPush(...items);
+    };
+  }
+
+  reset(): void {
+    this.receipts.length = 0;
+    this.twilio.reset();
+    this.smtp.reset();
+  }
+
+  async stop(): Promise<void> {
+    await this.twilio.stop();
+    await this.smtp.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measures
+
+async function measureIngest(svc: Service) {
+  const make = (count: number, tag: string) =>
+    Array.from({ length: count }, (_, i) => {
+      const trackingNumber = `1ZBN${RUN}${tag}${String(i).padStart(6, '0')}`;
+      const status = STATUSES[i % STATUSES.length];
+      return signedEvent(
+        {
+          carrier: 'ups',
+          trackingNumber,
+          status,
+          description: `bench scan ${status}`,
+          location: 'Brooklyn, NY',
+          occurredAt: new Date(Date.now() - 60_000).toISOString(),
+          eventId: `bench-${tag}-${i}`,
+        },
+        trackingNumber,
+      );
+    });
+  const feeder = (list: SignedRequest[]) => {
+    let i = 0;
+    return () => {
+      const r = list[i++ % list.length];
+      return { headers: r.headers, body: r.body };
+    };
+  };
+
+  log('ingest: webhook at 300 req/s for 10 s');
+  const fixedReqs = make(3500, 'F');
+  const webhookFixed = summarize(
+    await cannon({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', rate: 300, duration: 10, next: feeder(fixedReqs) }),
+  );
+  log('ingest: no-op GET /health/live at 300 req/s for 10 s');
+  const noopFixed = summarize(await cannon({ url: svc.url, path: '/health/live', rate: 300, duration: 10 }));
+  log('ingest: webhook max throughput (10 connections, 5 s)');
+  const maxReqs = make(15000, 'M');
+  const webhookMax = summarize(
+    await cannon({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', connections: 10, duration: 5, next: feeder(maxReqs) }),
+  );
+  log('ingest: no-op max throughput (10 connections, 5 s)');
+  const noopMax = summarize(await cannon({ url: svc.url, path: '/health/live', connections: 10, duration: 5 }));
+  return { webhookFixed, noopFixed, webhookMax, noopMax };
+}
+
+async function createOrders(svc: Service, tag: string, count: number): Promise<string[]> {
+  const trackingNumbers: string[] = [];
+  let next = 0;
+  let failed = 0;
+  let firstError = '';
+  const started = Date.now();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const trackingNumber = `1ZBN${RUN}${tag}${String(i).padStart(6, '0')}`;
+      const externalId = `BN-${RUN}-${tag}-${i}`;
+      const res = await fetch(`${svc.url}/v1/orders/${externalId}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN_API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          customer: {
+            name: 'Jamie Rivera',
+            email: `jamie.${externalId.toLowerCase()}@example.com`,
+            phone: `+1202555${String(i % 10000).padStart(4, '0')}`,
+            locale: 'en-US',
+            timeZone: 'America/New_York',
+            country: 'US',
+          },
+          promisedDate: '2026-12-05',
+          shipments: [{ carrier: 'UPS', trackingNumber }],
+        }),
+      });
+      const text = await res.text();
+      if (res.status !== 201 && res.status !== 200) {
+        failed++;
+        if (!firstError) firstError = `${res.status} ${text.slice(0, 300)}`;
+      } else trackingNumbers.push(trackingNumber);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  log(`created ${trackingNumbers.length}/${count} orders in ${Date.now() - started} ms${failed ? ` (${failed} failed: ${firstError})` : ''}`);
+  if (trackingNumbers.length === 0) throw new Error(`order creation failed: ${firstError}`);
+  return trackingNumbers;
+}
+
+async function measureEndToEnd(svc: Service, providers: Providers, tag: string, rate: number | undefined) {
+  const trackingNumbers = await createOrders(svc, tag, N);
+  const count = trackingNumbers.length;
+  const expected = 2 * count;
+  providers.reset();
+  const sentAt = new Map<string, number>();
+  const requests = trackingNumbers.map((tn, i) =>
+    signedEvent(
+      {
+        carrier: 'ups',
+        trackingNumber: tn,
+        status: 'out_for_delivery',
+        description: 'Out for delivery',
+        location: 'Brooklyn, NY',
+        occurredAt: new Date(Date.now() - 30_000).toISOString(),
+        eventId: `bench-ofd-${tag}-${i}`,
+      },
+      tn,
+    ),
+  );
+  let idx = 0;
+  const next = () => {
+    const r = requests[idx++];
+    if (!r) return { path: '/health/live', headers: {}, body: '' }; // never re-send an event
+    sentAt.set(r.trackingNumber, Date.now());
+    return { headers: r.headers, body: r.body };
+  };
+  log(`e2e ${rate ? `${rate} events/s` : 'burst'}: ${count} out_for_delivery webhooks, expecting ${expected} provider calls`);
+  const firstSend = Date.now();
+  const load = cannon({
+    url: svc.url,
+    method: 'POST',
+    path: '/v1/webhooks/generic',
+    amount: count,
+    rate,
+    connections: rate ? Math.max(10, Math.ceil(rate / 20)) : 20,
+    next,
+  });
+  const ingest = summarize(await load);
+  const lastSend = Date.now();
+  const deadline = firstSend + E2E_TIMEOUT_MS;
+  while (providers.receipts.length < expected && Date.now() < deadline) await sleep(100);
+  const complete = providers.receipts.length >= expected;
+  const receipts = [...providers.receipts];
+  const lastReceipt = receipts.reduce((m, r) => Math.max(m, r.at), 0);
+  const latencies: number[] = [];
+  const latByChannel: Record<'sms' | 'email', number[]> = { sms: [], email: [] };
+  let unmatched = 0;
+  for (const r of receipts) {
+    const tn = /1ZBN[0-9A-Z]+/.exec(await r.text())?.[0];
+    const sent = tn ? sentAt.get(tn) : undefined;
+    if (sent === undefined) {
+      unmatched++;
+      continue;
+    }
+    latencies.push(r.at - sent);
+    latByChannel[r.channel].push(r.at - sent);
+  }
+  latencies.sort((a, b) => a - b);
+  latByChannel.sms.sort((a, b) => a - b);
+  latByChannel.email.sort((a, b) => a - b);
+  const spanS = (lastReceipt - firstSend) / 1000;
+  const result = {
+    mode: rate ? `${rate}/s` : 'burst',
+    orders: count,
+    expectedMessages: expected,
+    received: receipts.length,
+    sms: receipts.filter((r) => r.channel === 'sms').length,
+    email: receipts.filter((r) => r.channel === 'email').length,
+    complete,
+    unmatched,
+    webhookSendSpanS: round((lastSend - firstSend) / 1000, 2),
+    webhookRps: ingest.rps,
+    webhookP50: ingest.p50,
+    webhookP99: ingest.p99,
+    webhookNon2xx: ingest.non2xx,
+    webhookErrors: ingest.errors,
+    spanS: round(spanS, 2),
+    messagesPerS: round(receipts.length / spanS, 1),
+    latencyP50: percentile(latencies, 50),
+    latencyP90: percentile(latencies, 90),
+    latencyP99: percentile(latencies, 99),
+    latencyMax: latencies[latencies.length - 1] ?? NaN,
+    smsP50: percentile(latByChannel.sms, 50),
+    smsP99: percentile(latByChannel.sms, 99),
+    emailP50: percentile(latByChannel.email, 50),
+    emailP99: percentile(latByChannel.email, 99),
+  };
+  log(`e2e ${result.mode}: ${result.received}/${expected} in ${result.spanS} s → ${result.messagesPerS} msg/s, p50 ${result.latencyP50} ms, p99 ${result.latencyP99} ms`);
+  if (!complete) {
+    const tail = svc.output().slice(-1500);
+    log(`e2e ${result.mode}: TIMED OUT after ${E2E_TIMEOUT_MS / 1000} s; service output tail:\n${tail}`);
+  }
+  return result;
+}
+
+async function measureRawBullmq(backend: Backend, databaseUrl: string, prefix: string) {
+  const JOBS = 5000;
+  let connection: Record<string, unknown>;
+  if (backend === 'postgres') {
+    setDefaultBackendFactory(createPostgresBackend as never);
+    connection = { connectionString: databaseUrl, schema: 'bench_raw', migrate: true, max: 10 };
+  } else {
+    setDefaultBackendFactory();
+    const url = new URL(REDIS_URL);
+    connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
+  }
+  const name = `bench-raw-${randomBytes(3).toString('hex')}`;
+  const common = { connection, prefix } as Record<string, unknown>;
+  const queue = new Queue(name, common as never);
+  let done = 0;
+  let resolveDone!: () => void;
+  const allDone = new Promise<void>((r) => (resolveDone = r));
+  const worker = new Worker(name, async () => undefined, { ...common, concurrency: 20, autorun: false } as never);
+  worker.on('completed', () => {
+    if (++done === JOBS) resolveDone();
+  });
+  worker.on('failed', () => {
+    if (++done === JOBS) resolveDone();
+  });
+  await queue.waitUntilReady();
+  await worker.waitUntilReady();
+  void worker.run();
+  const started = Date.now();
+  const chunk = 500;
+  for (let i = 0; i < JOBS; i += chunk) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(chunk, JOBS - i) }, (_, k) => ({
+        name: 'noop',
+        data: { i: i + k },
+        opts: { removeOnComplete: true, removeOnFail: true },
+      })),
+    );
+  }
+  const addedMs = Date.now() - started;
+  const timeout = sleep(120_000).then(() => 'timeout');
+  const outcome = await Promise.race([allDone.then(() => 'ok'), timeout]);
+  const ms = Date.now() - started;
+  await worker.close();
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  const result = {
+    jobs: JOBS,
+    processed: done,
+    complete: outcome === 'ok',
+    addMs: addedMs,
+    totalMs: ms,
+    jobsPerS: round((done / ms) * 1000, 1),
+    concurrency: 20,
+  };
+  log(`raw bullmq ${backend}: ${done}/${JOBS} in ${ms} ms → ${result.jobsPerS} jobs/s`);
+  return result;
+}
+
+async function measureChat(svc: Service) {
+  log('chat: POST /v1/chat/messages at 200 req/s for 10 s');
+  const chat = summarize(
+    await cannon({
+      url: svc.url,
+      method: 'POST',
+      path: '/v1/chat/messages',
+      rate: 200,
+      duration: 10,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'where is my order?' }),
+    }),
+  );
+  log('chat: no-op GET /health/live at 200 req/s for 10 s');
+  const noop = summarize(await cannon({ url: svc.url, path: '/health/live', rate: 200, duration: 10 }));
+  return { chat, noop };
+}
+
+function measureTemplates() {
+  const templates = loadDefaultTemplates();
+  const sms = templates.get('out_for_delivery/sms/en')!.parts;
+  const email = templates.get('out_for_delivery/email/en')!.parts;
+  const smsVars = sampleVariables('out_for_delivery', { channel: 'sms', locale: 'en' });
+  const emailVars = sampleVariables('out_for_delivery', { channel: 'email', locale: 'en' });
+  const engine = new TemplateEngine();
+
+  // Raw Handlebars with the same helpers and partials registered (the templates call them), strict mode.
+  const raw = Handlebars.create();
+  registerTemplateHelpers(raw as never, loadI18nCatalogs(engine.templatesDir));
+  const partialsDir = path.join(engine.templatesDir, 'partials');
+  for (const file of fs.readdirSync(partialsDir)) {
+    if (file.endsWith('.hbs')) raw.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
+  }
+  const rawSms = raw.compile(sms.body!, { strict: true, noEscape: true });
+  const rawSubject = raw.compile(email.subject!, { strict: true, noEscape: true });
+  const rawHtml = raw.compile(email.html!, { strict: true });
+  const rawText = email.text ? raw.compile(email.text, { strict: true, noEscape: true }) : null;
+
+  const loop = (fn: () => unknown, ms = 2000) => {
+    for (let i = 0; i < 200; i++) fn(); // warm-up (compiles, JIT)
+    let n = 0;
+    let sink = 0;
+    const start = process.hrtime.bigint();
+    const end = start + BigInt(ms) * 1_000_000n;
+    let now = start;
+    while (now < end) {
+      for (let k = 0; k < 50; k++) {
+        const out = fn();
+        sink += typeof out === 'string' ? out.length : 1;
+      }
+      n += 50;
+      now = process.hrtime.bigint();
+    }
+    if (sink < 0) log('impossible');
+    return round(n / (Number(now - start) / 1e9), 0);
+  };
+  log('templates: SMS via TemplateEngine vs raw Handlebars (2 s each)');
+  const smsEngine = loop(() => engine.renderSms(sms.body!, smsVars).body);
+  const smsRaw = loop(() => rawSms(smsVars, { data: { renderMode: 'sms' } }));
+  log('templates: email via TemplateEngine vs raw Handlebars (2 s each)');
+  const emailSources = { subject: email.subject!, html: email.html!, text: email.text ?? null };
+  const emailEngine = loop(() => engine.renderEmail(emailSources, emailVars).html);
+  const emailRaw = loop(() => {
+    rawSubject(emailVars, { data: { renderMode: 'text' } });
+    const html = rawHtml(emailVars, { data: { renderMode: 'html' } });
+    if (rawText) rawText(emailVars, { data: { renderMode: 'text' } });
+    return html;
+  });
+  return {
+    sms: { engine: smsEngine, raw: smsRaw, ratio: round(smsEngine / smsRaw, 3) },
+    email: { engine: emailEngine, raw: emailRaw, ratio: round(emailEngine / emailRaw, 3) },
+    engineStats: engine.stats,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function cleanRedis(prefixes: string[]): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    for (const prefix of prefixes) {
+      let cursor = '0';
+      do {
+        const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = c;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function runBackend(backend: Backend, providers: Providers) {
+  const dbName = `wismo_bench_${backend}_${RUN.toLowerCase()}`;
+  const databaseUrl = dbUrl(dbName);
+  const prefix = `wismo-bench-${RUN.toLowerCase()}-${backend}`;
+  const rawPrefix = `${prefix}-raw`;
+  await adminQuery(`CREATE DATABASE ${dbName}`);
+  log(`=== ${backend}: database ${dbName}${backend === 'redis' ? `, queue prefix ${prefix}` : ''}`);
+  let svc: Service | undefined;
+  try {
+    svc = await startService({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      ...(backend === 'redis' ? { REDIS_URL, QUEUE_PREFIX: prefix } : {}),
+      UNSUBSCRIBE_SECRET: randomBytes(24).toString('hex'),
+      PUBLIC_BASE_URL: 'http://wismo.bench.test',
+      ADMIN_API_KEY,
+      GENERIC_WEBHOOK_SECRET: GENERIC_SECRET,
+      NOTIFY_DEBOUNCE_SECONDS: '0',
+      QUIET_HOURS: 'off',
+      TWILIO_ACCOUNT_SID: TWILIO_SID,
+      TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+      TWILIO_FROM_NUMBER: '+15005550006',
+      TWILIO_API_BASE_URL: providers.twilio.url,
+      SMTP_URL: providers.smtp.url,
+      SMS_RATE_PER_SECOND: '10000',
+      EMAIL_RATE_PER_SECOND: '10000',
+      CHAT_RATE_LIMIT_PER_MINUTE: '100000', // the schema's maximum (1,000,000 is refused at start)
+      DEV_SECRETS: 'off',
+      DATA_DIR: path.join(os.tmpdir(), `wismo-bench-${RUN}`),
+    });
+    const ingest = await measureIngest(svc);
+    const e2e = [await measureEndToEnd(svc, providers, 'R', 200)];
+    if (BURST) e2e.push(await measureEndToEnd(svc, providers, 'B', undefined));
+    const chat = await measureChat(svc);
+    const rawBullmq = await measureRawBullmq(backend, databaseUrl, rawPrefix);
+    return { backend, ingest, e2e, rawBullmq, chat };
+  } finally {
+    await svc?.stop().catch((err) => log(`stopping the service failed: ${(err as Error).message}`));
+    await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((err) =>
+      log(`dropping ${dbName} failed: ${(err as Error).message}`),
+    );
+    if (backend === 'redis') await cleanRedis([prefix, rawPrefix]).catch(() => undefined);
+  }
+}
+
+type BackendResult = Awaited<ReturnType<typeof runBackend>>;
+
+function table(results: BackendResult[], templates: ReturnType<typeof measureTemplates>, machine: Record<string, unknown>): string {
+  const rows: string[][] = [];
+  const ratio = (a: number, b: number) => (b ? `${round(a / b, 2)}` : 'n/a');
+  const lat = (s: LoadSummary) => `p50 ${s.p50} ms / p99 ${s.p99} ms`;
+  for (const r of results) {
+    const b = r.backend;
+    const i = r.ingest;
+    rows.push([
+      `${b}: webhook ingest @300/s (10 s)`,
+      `${i.webhookFixed.rps} req/s, ${lat(i.webhookFixed)}, non-2xx ${i.webhookFixed.non2xx}, errors ${i.webhookFixed.errors}`,
+      `no-op @300/s: ${i.noopFixed.rps} req/s, ${lat(i.noopFixed)}`,
+      `p99 ×${ratio(i.webhookFixed.p99, i.noopFixed.p99)}`,
+    ]);
+    rows.push([
+      `${b}: webhook max throughput (10 conn, 5 s)`,
+      `${i.webhookMax.rps} req/s, ${lat(i.webhookMax)}, non-2xx ${i.webhookMax.non2xx}`,
+      `no-op max: ${i.noopMax.rps} req/s, ${lat(i.noopMax)}`,
+      `${ratio(i.webhookMax.rps, i.noopMax.rps)} of no-op`,
+    ]);
+    for (const e of r.e2e) {
+      rows.push([
+        `${b}: e2e ${e.orders} out_for_delivery @${e.mode} → SMS+email`,
+        `${e.received}/${e.expectedMessages}${e.complete ? '' : ' (TIMEOUT)'} in ${e.spanS} s = ${e.messagesPerS} msg/s; latency p50 ${e.latencyP50} ms / p99 ${e.latencyP99} ms (sms p50 ${e.smsP50}/p99 ${e.smsP99}, email p50 ${e.emailP50}/p99 ${e.emailP99}); webhooks ${e.webhookRps}/s, non-2xx ${e.webhookNon2xx}`,
+        `raw BullMQ no-op: ${r.rawBullmq.jobsPerS} jobs/s`,
+        `${ratio(e.messagesPerS, r.rawBullmq.jobsPerS)} of raw jobs/s`,
+      ]);
+    }
+    rows.push([
+      `${b}: raw BullMQ add+process (5,000 no-op jobs, concurrency 20)`,
+      `${r.rawBullmq.processed}/${r.rawBullmq.jobs} in ${r.rawBullmq.totalMs} ms = ${r.rawBullmq.jobsPerS} jobs/s`,
+      '—',
+      '—',
+    ]);
+    rows.push([
+      `${b}: chat "where is my order?" @200/s (10 s)`,
+      `${r.chat.chat.rps} req/s, ${lat(r.chat.chat)}, non-2xx ${r.chat.chat.non2xx}`,
+      `no-op @200/s: ${r.chat.noop.rps} req/s, ${lat(r.chat.noop)}`,
+      `p99 ×${ratio(r.chat.chat.p99, r.chat.noop.p99)}`,
+    ]);
+  }
+  rows.push([
+    'template render: out_for_delivery SMS (en), cached',
+    `${templates.sms.engine.toLocaleString('en-US')} renders/s`,
+    `raw Handlebars: ${templates.sms.raw.toLocaleString('en-US')} renders/s`,
+    `${templates.sms.ratio} (target ≥ 0.8: ${templates.sms.ratio >= 0.8 ? 'met' : 'NOT met'})`,
+  ]);
+  rows.push([
+    'template render: out_for_delivery email (subject+HTML+text, layout, CSS inlining)',
+    `${templates.email.engine.toLocaleString('en-US')} renders/s`,
+    `raw Handlebars (no juice): ${templates.email.raw.toLocaleString('en-US')} renders/s`,
+    `${templates.email.ratio}`,
+  ]);
+  const head = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.os}; Node ${machine.node}; ${machine.date}`,
+    '',
+    '| Measure | Result | Limit (same run) | Ratio |',
+    '|---|---|---|---|',
+  ];
+  return [...head, ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(MAIN_JS)) {
+    process.stderr.write(`bench: ${path.relative(process.cwd(), MAIN_JS)} is missing — run \`npm run build\` first.\n`);
+    process.exit(2);
+  }
+  const t0 = Date.now();
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+  const templates = measureTemplates();
+  const providers = new Providers();
+  await providers.start();
+  const results: BackendResult[] = [];
+  try {
+    for (const backend of BACKENDS) results.push(await runBackend(backend, providers));
+  } finally {
+    await providers.stop();
+  }
+  const md = table(results, templates, machine);
+  const out = { machine, config: { N, burst: BURST, backends: BACKENDS }, templates, results, totalS: round((Date.now() - t0) / 1000, 1) };
+  const dir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`\n${md}\n\nTotal bench time ${out.totalS} s; figures in bench/results/latest.json\n`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((err: Error) => {
+    process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
