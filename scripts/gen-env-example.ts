@@ -56,7 +56,8 @@ function cell(text: string): string {
 
 export function renderMarkdownTable(): string {
   const rows = SPECS.map((spec) => {
-    const value = spec.default === undefined ? '*unset*' : spec.default === '' ? '*empty*' : `\`${spec.default}\``;
+    const value =
+      spec.default === undefined ? '*unset*' : spec.default === '' ? '*empty*' : `\`${spec.default}\``;
     const description = spec.secret ? `${spec.description} Secret.` : spec.description;
     return `| \`${spec.name}\` | ${cell(value)} | ${cell(description)} |`;
   });

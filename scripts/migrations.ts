@@ -19,7 +19,9 @@ async function withScratchDatabase<T>(fn: (url: string) => Promise<T>): Promise<
   const name = `wismo_migrations_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect().catch((err: Error) => {
-    throw new Error(`Cannot reach PostgreSQL at ${serverUrl} (${err.message}). Start it or set TEST_DATABASE_URL.`);
+    throw new Error(
+      `Cannot reach PostgreSQL at ${serverUrl} (${err.message}). Start it or set TEST_DATABASE_URL.`,
+    );
   });
   await admin.query(`CREATE DATABASE ${name}`);
   try {
@@ -128,7 +130,13 @@ async function runPending(): Promise<void> {
 
 const [command, arg] = process.argv.slice(2);
 const task =
-  command === 'generate' ? generate(arg ?? '') : command === 'check' ? check() : command === 'run' ? runPending() : null;
+  command === 'generate'
+    ? generate(arg ?? '')
+    : command === 'check'
+      ? check()
+      : command === 'run'
+        ? runPending()
+        : null;
 if (!task) {
   process.stderr.write('Usage: migrations.ts generate <Name> | run | check\n');
   process.exit(2);

@@ -26,7 +26,10 @@ export interface RunningApp {
  * Builds the whole service for a validated config: used by main.ts, the CLI and every e2e test, so tests
  * boot exactly what production runs.
  */
-export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<RunningApp> {
+export async function createApp(
+  config: AppConfig,
+  options: { bufferLogs?: boolean } = {},
+): Promise<RunningApp> {
   const bootLogger = new Logger('Bootstrap');
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.database.url;
@@ -37,7 +40,9 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     });
     const started = Date.now();
     databaseUrl = await embedded.start();
-    bootLogger.log(`Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${config.dataDir}/postgres)`);
+    bootLogger.log(
+      `Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${config.dataDir}/postgres)`,
+    );
   }
 
   configureQueueBackend(config);
@@ -117,7 +122,6 @@ async function configure(app: NestFastifyApplication, config: AppConfig): Promis
       }
     });
   }
-
 
   const document = SwaggerModule.createDocument(
     app,

@@ -47,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.database.url;
   if (!url) {
-    embedded = new EmbeddedPostgres(config.dataDir, { log: () => undefined, warn: (m) => process.stderr.write(`${m}\n`) });
+    embedded = new EmbeddedPostgres(config.dataDir, {
+      log: () => undefined,
+      warn: (m) => process.stderr.write(`${m}\n`),
+    });
     url = await embedded.start({ attach: true });
   }
   const ds: DataSource = createDataSource(url);
@@ -55,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const applied = await runMigrationsLocked(ds);
     if (migrateOnly) {
-      process.stdout.write(`Applied ${applied.length} migration(s)${applied.map((m) => `\n  ${m.name}`).join('')}\n`);
+      process.stdout.write(
+        `Applied ${applied.length} migration(s)${applied.map((m) => `\n  ${m.name}`).join('')}\n`,
+      );
       return 0;
     }
     const keys = ds.getRepository(ApiKey);
@@ -63,20 +68,34 @@ async function main(argv: string[]): Promise<number> {
       const { key, keyHash, prefix } = generateApiKey();
       const record = await keys.save(keys.create({ keyHash, prefix, role, label }));
       process.stdout.write(`${key}\n`);
-      process.stderr.write(`Created ${record.role} key "${record.label}" (id ${record.id}). It is shown only once.\n`);
+      process.stderr.write(
+        `Created ${record.role} key "${record.label}" (id ${record.id}). It is shown only once.\n`,
+      );
     } else if (command === 'list') {
       const rows = await keys.find({ order: { createdAt: 'ASC' } });
       for (const k of rows) {
         process.stdout.write(
-          [k.id, k.prefix + '…', k.role, k.revokedAt ? 'revoked' : 'active', k.createdAt.toISOString(), k.label].join('\t') + '\n',
+          [
+            k.id,
+            k.prefix + '…',
+            k.role,
+            k.revokedAt ? 'revoked' : 'active',
+            k.createdAt.toISOString(),
+            k.label,
+          ].join('\t') + '\n',
         );
       }
     } else {
       const target = rest[0];
-      const qb = keys.createQueryBuilder().update().set({ revokedAt: () => 'now()' }).where('revoked_at IS NULL');
-      const result = await (/^[0-9a-f-]{36}$/i.test(target)
-        ? qb.andWhere('id = :v', { v: target })
-        : qb.andWhere('prefix = :v', { v: target })
+      const qb = keys
+        .createQueryBuilder()
+        .update()
+        .set({ revokedAt: () => 'now()' })
+        .where('revoked_at IS NULL');
+      const result = await (
+        /^[0-9a-f-]{36}$/i.test(target)
+          ? qb.andWhere('id = :v', { v: target })
+          : qb.andWhere('prefix = :v', { v: target })
       ).execute();
       if (!result.affected) {
         process.stderr.write(`No active key with id or prefix ${target}\n`);

@@ -21,19 +21,30 @@ describe('GET /v1/admin/search', () => {
   const phoneTail = String(1000 + (parseInt(tag.slice(0, 4), 16) % 9000));
   const phone = `+1202555${phoneTail}`;
 
-  async function createOrder(externalId: string, customer: Record<string, unknown>, trackingNumbers: string[]) {
+  async function createOrder(
+    externalId: string,
+    customer: Record<string, unknown>,
+    trackingNumbers: string[],
+  ) {
     const res = await t.http
       .put(`/v1/orders/${externalId}`)
       .set(bearer(t.adminKey))
       .send({
-        customer: { name: 'Ana Search', locale: 'en-US', timeZone: 'America/New_York', country: 'US', ...customer },
+        customer: {
+          name: 'Ana Search',
+          locale: 'en-US',
+          timeZone: 'America/New_York',
+          country: 'US',
+          ...customer,
+        },
         shipments: trackingNumbers.map((trackingNumber) => ({ carrier: 'UPS', trackingNumber })),
       });
     expect(res.status).toBe(201);
   }
 
   const search = (q: string, key = support) => t.http.get('/v1/admin/search').query({ q }).set(bearer(key));
-  const ids = (res: { body: { results: { externalId: string }[] } }) => res.body.results.map((r) => r.externalId).sort();
+  const ids = (res: { body: { results: { externalId: string }[] } }) =>
+    res.body.results.map((r) => r.externalId).sort();
 
   beforeAll(async () => {
     await createOrder(`SR-${tag}-1`, { email: `Ana.${tag}@Example.com` }, [`1Z${tag}A`, `1Z${tag}B`]);
@@ -71,14 +82,26 @@ describe('GET /v1/admin/search', () => {
 
   it('finds an order by phone in any common format', async () => {
     for (const q of [phone, `(202) 555-${phoneTail}`, `202.555.${phoneTail}`, `1 202 555 ${phoneTail}`]) {
-      expect(ids(await search(q))).toEqual([`SR-${tag}-3`]);
+      // Contains, not equals: an earlier run against the same database may have drawn the same number.
+      const res = await search(q);
+      expect(ids(res)).toContain(`SR-${tag}-3`);
+      expect(res.body.results.every((r: { customerName: string }) => r.customerName === 'Bo Phone')).toBe(
+        true,
+      );
     }
     // A short number is not treated as a phone (it would match the tail of too many).
-    expect((await search(phoneTail)).body.results.map((r: { externalId: string }) => r.externalId)).not.toContain(`SR-${tag}-3`);
+    expect(
+      (await search(phoneTail)).body.results.map((r: { externalId: string }) => r.externalId),
+    ).not.toContain(`SR-${tag}-3`);
   });
 
   it('returns at most 20 results', async () => {
-    for (let i = 0; i < 22; i++) await createOrder(`SRMANY-${tag}-${String(i).padStart(2, '0')}`, { email: `many.${tag}@example.com` }, []);
+    for (let i = 0; i < 22; i++)
+      await createOrder(
+        `SRMANY-${tag}-${String(i).padStart(2, '0')}`,
+        { email: `many.${tag}@example.com` },
+        [],
+      );
     const res = await search(`many.${tag}@example.com`);
     expect(res.body.results).toHaveLength(20);
   });
@@ -106,7 +129,8 @@ describe('GET /v1/admin/search', () => {
     const index = await t.http.get('/admin');
     expect(index.status).toBe(200);
     expect(index.headers['content-type']).toMatch(/text\/html/);
-    for (const href of ['/admin/orders', '/admin/templates', '/outbox', '/docs']) expect(index.text).toContain(`href="${href}"`);
+    for (const href of ['/admin/orders', '/admin/templates', '/outbox', '/docs'])
+      expect(index.text).toContain(`href="${href}"`);
     const orders = await t.http.get('/admin/orders');
     expect(orders.status).toBe(200);
     expect(orders.headers['content-security-policy']).toContain("connect-src 'self'");

@@ -29,7 +29,9 @@ describe('chat widget in Chromium', () => {
 
   it('verifies an order, shows the shipment card with its ETA, and hands off to a person', async () => {
     const { order, customer } = await createOrder(t.db, {
-      shipments: [{ status: 'in_transit', eta: { date: '2031-05-07' }, lastEventAt: new Date('2031-05-03T14:05:00Z') }],
+      shipments: [
+        { status: 'in_transit', eta: { date: '2031-05-07' }, lastEventAt: new Date('2031-05-03T14:05:00Z') },
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 390, height: 780 } });
     await page.goto(`${base}/demo`);
@@ -61,9 +63,15 @@ describe('chat widget in Chromium', () => {
 });
 
 /** Focus inside a shadow root is not document.activeElement's own; ask the shadow root. */
-async function toBeFocusedIn(this: jest.MatcherContext, locator: import('playwright-core').Locator, page: import('playwright-core').Page) {
+async function toBeFocusedIn(
+  this: jest.MatcherContext,
+  locator: import('playwright-core').Locator,
+  page: import('playwright-core').Page,
+) {
   const id = await locator.getAttribute('id');
-  const focused = await page.evaluate(() => document.querySelector('#wismo-chat')?.shadowRoot?.activeElement?.id ?? null);
+  const focused = await page.evaluate(
+    () => document.querySelector('#wismo-chat')?.shadowRoot?.activeElement?.id ?? null,
+  );
   return { pass: focused === id, message: () => `expected #${id} to be focused, focus is on ${focused}` };
 }
 expect.extend({ toBeFocusedIn });

@@ -55,7 +55,11 @@ describe('chat: POST /v1/chat/messages', () => {
   function say(message: string, opts: { ip: string; sessionId?: string; locale?: string; token?: string }) {
     const req = t.http.post('/v1/chat/messages').set('X-Forwarded-For', opts.ip);
     if (opts.token) req.set('Authorization', `Bearer ${opts.token}`);
-    return req.send({ message, ...(opts.sessionId ? { sessionId: opts.sessionId } : {}), ...(opts.locale ? { locale: opts.locale } : {}) });
+    return req.send({
+      message,
+      ...(opts.sessionId ? { sessionId: opts.sessionId } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
+    });
   }
 
   /** A conversation: keeps the session id between turns. */
@@ -73,7 +77,13 @@ describe('chat: POST /v1/chat/messages', () => {
     status: 'in_transit' as const,
     eta: { date: '2031-05-07' },
     lastEventAt: new Date('2031-05-03T14:05:00Z'),
-    events: [{ description: 'Departed facility', location: 'Leeds, GB', occurredAt: new Date('2031-05-03T14:05:00Z') }],
+    events: [
+      {
+        description: 'Departed facility',
+        location: 'Leeds, GB',
+        occurredAt: new Date('2031-05-03T14:05:00Z'),
+      },
+    ],
   });
 
   it('asks for details, verifies by order number and email, then shows the shipment without personal data', async () => {
@@ -109,7 +119,10 @@ describe('chat: POST /v1/chat/messages', () => {
   });
 
   it('verifies with the postcode in any spacing and case, and with a tracking number', async () => {
-    const { order, shipments } = await createOrder(t.db, { customer: { postcode: 'SW1A 1AA' }, shipments: [inTransit()] });
+    const { order, shipments } = await createOrder(t.db, {
+      customer: { postcode: 'SW1A 1AA' },
+      shipments: [inTransit()],
+    });
     const byOrder = await conversation()(`order ${orderNumberOf(order)} postcode sw1a1aa`);
     expect(byOrder.shipments).toHaveLength(1);
     const byTracking = await conversation()(`${shipments[0].trackingNumber} SW1A 1AA`);
@@ -226,7 +239,13 @@ describe('chat: POST /v1/chat/messages', () => {
 
   it('walks a delivered-but-missing parcel through a checklist and offers a person', async () => {
     const { order, customer } = await createOrder(t.db, {
-      shipments: [{ status: 'delivered', deliveredAt: new Date('2031-05-02T11:30:00Z'), lastEventAt: new Date('2031-05-02T11:30:00Z') }],
+      shipments: [
+        {
+          status: 'delivered',
+          deliveredAt: new Date('2031-05-02T11:30:00Z'),
+          lastEventAt: new Date('2031-05-02T11:30:00Z'),
+        },
+      ],
     });
     const chat = conversation();
     await chat(`${orderNumberOf(order)} ${customer.email}`);
@@ -269,10 +288,16 @@ describe('chat: POST /v1/chat/messages', () => {
 
     const list = await t.http.get('/v1/chat/handoffs').set(bearer(t.adminKey)).expect(200);
     const listed = list.body.items.find((h: { id: string }) => h.id === res.handoff.id);
-    expect(listed).toMatchObject({ sessionId: res.sessionId, reason: 'requested', order: { number: order.externalId } });
+    expect(listed).toMatchObject({
+      sessionId: res.sessionId,
+      reason: 'requested',
+      order: { number: order.externalId },
+    });
     await t.http.get('/v1/chat/handoffs').expect(401);
 
-    const hook = await waitFor('hand-off webhook', async () => received.find((r) => r.body.includes(res.handoff.id)));
+    const hook = await waitFor('hand-off webhook', async () =>
+      received.find((r) => r.body.includes(res.handoff.id)),
+    );
     const result = verifyStandardWebhook(
       Buffer.from(hook.body),
       {
@@ -286,13 +311,24 @@ describe('chat: POST /v1/chat/messages', () => {
     expect(result).toEqual({ ok: true });
     const payload = JSON.parse(hook.body);
     expect(payload.order.number).toBe(order.externalId);
-    expect(payload.transcript.map((m: { role: string }) => m.role)).toEqual(['shopper', 'bot', 'shopper', 'bot']);
+    expect(payload.transcript.map((m: { role: string }) => m.role)).toEqual([
+      'shopper',
+      'bot',
+      'shopper',
+      'bot',
+    ]);
     await waitFor('webhook status', async () => {
       const after = await t.http.get('/v1/chat/handoffs').set(bearer(t.adminKey));
-      return after.body.items.find((h: { id: string; webhookStatus: string }) => h.id === res.handoff.id && h.webhookStatus === 'delivered');
+      return after.body.items.find(
+        (h: { id: string; webhookStatus: string }) =>
+          h.id === res.handoff.id && h.webhookStatus === 'delivered',
+      );
     });
 
-    const transcript = await t.http.get(`/v1/chat/sessions/${res.sessionId}`).set(bearer(t.adminKey)).expect(200);
+    const transcript = await t.http
+      .get(`/v1/chat/sessions/${res.sessionId}`)
+      .set(bearer(t.adminKey))
+      .expect(200);
     expect(transcript.body.messages).toHaveLength(4);
     expect(transcript.body).toMatchObject({ verified: true, orderId: order.id });
   });

@@ -21,7 +21,11 @@ interface CliResult {
 }
 
 function cli(args: string[], databaseUrl: string | undefined = runDatabaseUrl()): Promise<CliResult> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'test', DATA_DIR: dataDir };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+  };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -35,7 +39,8 @@ function cli(args: string[], databaseUrl: string | undefined = runDatabaseUrl())
 }
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with \`npm run build\` (\`npm test\` does).`);
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: build first with \`npm run build\` (\`npm test\` does).`);
 });
 
 afterAll(() => {
@@ -70,7 +75,14 @@ describe('api-key commands', () => {
     const listed = await cli(['api-key', 'list']);
     expect(listed.code).toBe(0);
     const row = listed.stdout.split('\n').find((l) => l.endsWith(`\t${label}`));
-    expect(row?.split('\t')).toEqual([expect.any(String), `${key.slice(0, 8)}…`, 'support', 'active', expect.any(String), label]);
+    expect(row?.split('\t')).toEqual([
+      expect.any(String),
+      `${key.slice(0, 8)}…`,
+      'support',
+      'active',
+      expect.any(String),
+      label,
+    ]);
     expect(listed.stdout).not.toContain(key);
   });
 
@@ -132,7 +144,8 @@ describe('migrate', () => {
   it('applies every migration to an empty database once, even when started twice at the same time', async () => {
     expect(MIGRATIONS.length).toBeGreaterThan(0);
     const runs = await Promise.all([cli(['migrate'], url.toString()), cli(['migrate'], url.toString())]);
-    for (const run of runs) expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied \d+ migration\(s\)/) });
+    for (const run of runs)
+      expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied \d+ migration\(s\)/) });
     const applied = runs.map((r) => Number(/^Applied (\d+)/.exec(r.stdout)![1])).sort();
     expect(applied).toEqual([0, MIGRATIONS.length]);
 

@@ -83,7 +83,9 @@ describe('foundation: errors, auth, operations', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.text).toContain('wismo_process_cpu_user_seconds_total');
-    expect(res.text).toMatch(/wismo_http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} \d+/);
+    expect(res.text).toMatch(
+      /wismo_http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} \d+/,
+    );
     expect(res.text).toMatch(/wismo_queue_jobs\{queue="maintenance",state="waiting"\} \d+/);
   });
 
@@ -91,7 +93,9 @@ describe('foundation: errors, auth, operations', () => {
     const json = await t.http.get('/docs-json');
     expect(json.status).toBe(200);
     expect(json.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining(['/health/ready', '/v1/system/queue-check']));
+    expect(Object.keys(json.body.paths)).toEqual(
+      expect.arrayContaining(['/health/ready', '/v1/system/queue-check']),
+    );
     const ui = await t.http.get('/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

@@ -22,7 +22,10 @@ async function postEvent(t: TestApp, event: Record<string, unknown>): Promise<vo
   expect(res.status).toBe(200);
 }
 
-async function createOrder(t: TestApp, opts: { timeZone?: string; phone?: string | null; email?: string | null } = {}) {
+async function createOrder(
+  t: TestApp,
+  opts: { timeZone?: string; phone?: string | null; email?: string | null } = {},
+) {
   const externalId = `WS-${randomUUID().slice(0, 8)}`;
   const trackingNumber = `TN${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
   const res = await t.http
@@ -31,7 +34,9 @@ async function createOrder(t: TestApp, opts: { timeZone?: string; phone?: string
     .send({
       customer: {
         name: 'Jamie Rivera',
-        ...(opts.email === null ? {} : { email: opts.email ?? `jamie.${externalId.toLowerCase()}@example.com` }),
+        ...(opts.email === null
+          ? {}
+          : { email: opts.email ?? `jamie.${externalId.toLowerCase()}@example.com` }),
         ...(opts.phone === null ? {} : { phone: opts.phone ?? '+12025550123' }),
         locale: 'en-US',
         timeZone: opts.timeZone ?? 'America/New_York',
@@ -41,7 +46,12 @@ async function createOrder(t: TestApp, opts: { timeZone?: string; phone?: string
       shipments: [{ carrier: 'UPS', trackingNumber }],
     });
   expect(res.status).toBe(201);
-  return { externalId, trackingNumber, orderId: res.body.id as string, customerId: res.body.customer.id as string };
+  return {
+    externalId,
+    trackingNumber,
+    orderId: res.body.id as string,
+    customerId: res.body.customer.id as string,
+  };
 }
 
 const rows = (t: TestApp, orderId: string) =>
@@ -82,7 +92,11 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
       ['in_transit', {}, 1], // shipped: email
       ['out_for_delivery', {}, 3], // sms + email
       ['attempt_failed', { reason: 'recipient_unavailable' }, 5], // sms + email
-      ['available_for_pickup', { pickup: { name: 'Corner Store Locker', address: '1 Main St', deadline: '2026-12-10' } }, 7],
+      [
+        'available_for_pickup',
+        { pickup: { name: 'Corner Store Locker', address: '1 Main St', deadline: '2026-12-10' } },
+        7,
+      ],
       ['delivered', { collectedAtPickup: true }, 8], // email
     ];
     const events = steps.map(([status, extra], i) => ({
@@ -102,16 +116,18 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
     for (const event of [...events].reverse()) await postEvent(t, event);
     await new Promise((r) => setTimeout(r, 300));
     const final = await settled(t, orderId, 8);
-    expect(final.map((n) => `${n.type}/${n.channel}/${n.status}`).sort()).toEqual([
-      'shipped/email/sent',
-      'out_for_delivery/sms/sent',
-      'out_for_delivery/email/sent',
-      'delivery_attempt_failed/sms/sent',
-      'delivery_attempt_failed/email/sent',
-      'available_for_pickup/sms/sent',
-      'available_for_pickup/email/sent',
-      'delivered/email/sent',
-    ].sort());
+    expect(final.map((n) => `${n.type}/${n.channel}/${n.status}`).sort()).toEqual(
+      [
+        'shipped/email/sent',
+        'out_for_delivery/sms/sent',
+        'out_for_delivery/email/sent',
+        'delivery_attempt_failed/sms/sent',
+        'delivery_attempt_failed/email/sent',
+        'available_for_pickup/sms/sent',
+        'available_for_pickup/email/sent',
+        'delivered/email/sent',
+      ].sort(),
+    );
     // Rendered from the templates, in the outbox (no providers configured), with the template version recorded.
     const delivered = final.find((n) => n.type === 'delivered')!;
     expect(delivered.renderedSubject).toBeTruthy();
@@ -127,7 +143,14 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
     const api = await t.http.get(`/v1/notifications?orderId=${externalId}`).set(bearer(t.adminKey));
     expect(api.status).toBe(200);
     expect(api.body.total).toBe(8);
-    expect(api.body.items[0]).toEqual(expect.objectContaining({ id: expect.any(String), type: expect.any(String), sentAt: expect.any(String), templateVersion: 0 }));
+    expect(api.body.items[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        type: expect.any(String),
+        sentAt: expect.any(String),
+        templateVersion: 0,
+      }),
+    );
     const detail = await t.http.get(`/v1/notifications/${pickupSms.id}`).set(bearer(t.adminKey));
     expect(detail.body.attempts).toHaveLength(1);
     expect(detail.body.attempts[0]).toMatchObject({ outcome: 'sent', provider: 'outbox' });
@@ -144,18 +167,29 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
     try {
       const { trackingNumber, orderId } = await createOrder(held);
       const t0 = Date.now() - 3600_000;
-      await postEvent(held, { carrier: 'ups', trackingNumber, status: 'out_for_delivery', occurredAt: new Date(t0).toISOString() });
+      await postEvent(held, {
+        carrier: 'ups',
+        trackingNumber,
+        status: 'out_for_delivery',
+        occurredAt: new Date(t0).toISOString(),
+      });
       const waiting = await waitFor('held out-for-delivery messages', async () => {
         const list = await rows(held, orderId);
         return list.length === 2 && list.every((n) => n.status === 'queued') ? list : null;
       });
-      expect(waiting.every((n) => n.type === 'out_for_delivery' && n.scheduledFor.getTime() > Date.now())).toBe(true);
-      await postEvent(held, { carrier: 'ups', trackingNumber, status: 'delivered', occurredAt: new Date(t0 + 120_000).toISOString() });
+      expect(
+        waiting.every((n) => n.type === 'out_for_delivery' && n.scheduledFor.getTime() > Date.now()),
+      ).toBe(true);
+      await postEvent(held, {
+        carrier: 'ups',
+        trackingNumber,
+        status: 'delivered',
+        occurredAt: new Date(t0 + 120_000).toISOString(),
+      });
       const final = await rows(held, orderId);
-      expect(final.filter((n) => n.type === 'out_for_delivery').map((n) => `${n.status}/${n.statusReason}`)).toEqual([
-        'cancelled/superseded',
-        'cancelled/superseded',
-      ]);
+      expect(
+        final.filter((n) => n.type === 'out_for_delivery').map((n) => `${n.status}/${n.statusReason}`),
+      ).toEqual(['cancelled/superseded', 'cancelled/superseded']);
       expect(final.filter((n) => n.type === 'delivered').map((n) => n.channel)).toEqual(['email']);
     } finally {
       await held.close();
@@ -169,14 +203,24 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
       .set(bearer(t.adminKey))
       .send({ preferences: [{ type: 'out_for_delivery', channel: 'sms', enabled: false }] });
     expect(prefs.status).toBe(200);
-    expect(prefs.body.preferences).toEqual([expect.objectContaining({ type: 'out_for_delivery', channel: 'sms', enabled: false })]);
-    const bad = await t.http.put(`/v1/customers/${customerId}/preferences`).set(bearer(t.adminKey)).send({ preferences: [{ type: 'nope', channel: 'fax', enabled: 'yes' }] });
+    expect(prefs.body.preferences).toEqual([
+      expect.objectContaining({ type: 'out_for_delivery', channel: 'sms', enabled: false }),
+    ]);
+    const bad = await t.http
+      .put(`/v1/customers/${customerId}/preferences`)
+      .set(bearer(t.adminKey))
+      .send({ preferences: [{ type: 'nope', channel: 'fax', enabled: 'yes' }] });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining(['preferences.0.type', 'preferences.0.channel', 'preferences.0.enabled']),
     );
 
-    await postEvent(t, { carrier: 'ups', trackingNumber, status: 'out_for_delivery', occurredAt: new Date().toISOString() });
+    await postEvent(t, {
+      carrier: 'ups',
+      trackingNumber,
+      status: 'out_for_delivery',
+      occurredAt: new Date().toISOString(),
+    });
     const list = await settled(t, orderId, 1);
     expect(list.map((n) => `${n.type}/${n.channel}`)).toEqual(['out_for_delivery/email']);
 
@@ -187,10 +231,14 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
     expect(both[1].resendOf).toBe(list[0].id);
   });
 
-  it('delays SMS in quiet hours to the end of the window in the customer\'s zone; email is not delayed', async () => {
+  it("delays SMS in quiet hours to the end of the window in the customer's zone; email is not delayed", async () => {
     const local = await startTestApp({
       queue: backend,
-      env: { GENERIC_WEBHOOK_SECRET: GENERIC_SECRET, NOTIFY_DEBOUNCE_SECONDS: '0', QUIET_HOURS: '21:00-08:00' },
+      env: {
+        GENERIC_WEBHOOK_SECRET: GENERIC_SECRET,
+        NOTIFY_DEBOUNCE_SECONDS: '0',
+        QUIET_HOURS: '21:00-08:00',
+      },
     });
     try {
       const localClock = local.app.get<Clock>(CLOCK);
@@ -198,12 +246,23 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
       const lateEvening = new Date('2026-11-25T07:30:00Z');
       localClock.now = () => lateEvening;
       const { trackingNumber, orderId } = await createOrder(local, { timeZone: 'America/Los_Angeles' });
-      await postEvent(local, { carrier: 'ups', trackingNumber, status: 'out_for_delivery', occurredAt: new Date().toISOString() });
-      const list = await waitFor('decisions', async () => {
-        const l = await rows(local, orderId);
-        return l.length === 2 ? l : null;
-      }, 5000).catch(async (err) => {
-        throw new Error(`${err.message}: ${JSON.stringify(await rows(local, orderId))} ${JSON.stringify(await local.db.query('select status, last_event_at from shipments where order_id = $1', [orderId]))}`);
+      await postEvent(local, {
+        carrier: 'ups',
+        trackingNumber,
+        status: 'out_for_delivery',
+        occurredAt: new Date().toISOString(),
+      });
+      const list = await waitFor(
+        'decisions',
+        async () => {
+          const l = await rows(local, orderId);
+          return l.length === 2 ? l : null;
+        },
+        5000,
+      ).catch(async (err) => {
+        throw new Error(
+          `${err.message}: ${JSON.stringify(await rows(local, orderId))} ${JSON.stringify(await local.db.query('select status, last_event_at from shipments where order_id = $1', [orderId]))}`,
+        );
       });
       const sms = list.find((n) => n.channel === 'sms')!;
       const email = list.find((n) => n.channel === 'email')!;

@@ -6,7 +6,8 @@ import { signAfterShip, signEasyPost, signStandardWebhook } from '../src/trackin
 import { bearer, startTestApp, TestApp } from './support/test-app';
 
 const FIXTURES = resolve(__dirname, '../../shared/fixtures/tracking');
-const fixture = (path: string) => JSON.parse(readFileSync(resolve(FIXTURES, path), 'utf8')) as Record<string, unknown>;
+const fixture = (path: string) =>
+  JSON.parse(readFileSync(resolve(FIXTURES, path), 'utf8')) as Record<string, unknown>;
 const SECRETS = {
   EASYPOST_WEBHOOK_SECRET: 'sécret',
   AFTERSHIP_WEBHOOK_SECRET: 'aftership-secret-123',
@@ -24,7 +25,11 @@ describe('tracking intake', () => {
   });
 
   const postEasyPost = (body: string, signature = signEasyPost(body, SECRETS.EASYPOST_WEBHOOK_SECRET)) =>
-    t.http.post('/v1/webhooks/easypost').set('content-type', 'application/json').set('x-hmac-signature', signature).send(body);
+    t.http
+      .post('/v1/webhooks/easypost')
+      .set('content-type', 'application/json')
+      .set('x-hmac-signature', signature)
+      .send(body);
   const postAfterShip = (body: string) =>
     t.http
       .post('/v1/webhooks/aftership')
@@ -32,7 +37,10 @@ describe('tracking intake', () => {
       .set('aftership-hmac-sha256', signAfterShip(body, SECRETS.AFTERSHIP_WEBHOOK_SECRET))
       .send(body);
   const postShippo = (body: string, token = SECRETS.SHIPPO_WEBHOOK_TOKEN) =>
-    t.http.post(`/v1/webhooks/shippo?token=${encodeURIComponent(token)}`).set('content-type', 'application/json').send(body);
+    t.http
+      .post(`/v1/webhooks/shippo?token=${encodeURIComponent(token)}`)
+      .set('content-type', 'application/json')
+      .send(body);
   const postGeneric = (body: string, id = `msg_${randomUUID()}`, ts = Math.floor(Date.now() / 1000)) =>
     t.http
       .post('/v1/webhooks/generic')
@@ -42,14 +50,23 @@ describe('tracking intake', () => {
       .set('webhook-signature', signStandardWebhook(id, ts, body, SECRETS.GENERIC_WEBHOOK_SECRET))
       .send(body);
   const shipmentsFor = async (trackingNumber: string) =>
-    (await t.http.get(`/v1/shipments?trackingNumber=${encodeURIComponent(trackingNumber)}`).set(bearer(t.adminKey))).body;
+    (
+      await t.http
+        .get(`/v1/shipments?trackingNumber=${encodeURIComponent(trackingNumber)}`)
+        .set(bearer(t.adminKey))
+    ).body;
 
   it('verifies the published EasyPost test vector over the compact body and ingests it', async () => {
     const body = JSON.stringify(fixture('easypost/event-tracker-updated-fedex-in-transit.json'));
-    const res = await postEasyPost(body, 'hmac-sha256-hex=38f3f53c103713df81616a0a186d77141957323ec21d5fe9363db93840f527db');
+    const res = await postEasyPost(
+      body,
+      'hmac-sha256-hex=38f3f53c103713df81616a0a186d77141957323ec21d5fe9363db93840f527db',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ shipments: 1, newEvents: 7, duplicateEvents: 0 });
-    const tracker = (fixture('easypost/event-tracker-updated-fedex-in-transit.json').result as { tracking_code: string });
+    const tracker = fixture('easypost/event-tracker-updated-fedex-in-transit.json').result as {
+      tracking_code: string;
+    };
     const [shipment] = await shipmentsFor(tracker.tracking_code);
     expect(shipment.status).toBe('in_transit');
     expect(shipment.carrier).toBe('fedex');
@@ -64,7 +81,10 @@ describe('tracking intake', () => {
     const tampered = await postEasyPost(body.replace('pre_transit', 'delivered'), signed);
     expect(tampered.status).toBe(401);
     expect(tampered.body.code).toBe('invalid_signature');
-    const unsigned = await t.http.post('/v1/webhooks/aftership').set('content-type', 'application/json').send('{}');
+    const unsigned = await t.http
+      .post('/v1/webhooks/aftership')
+      .set('content-type', 'application/json')
+      .send('{}');
     expect(unsigned.status).toBe(401);
     const badToken = await postShippo('{}', 'wrong-token-000000');
     expect(badToken.status).toBe(401);
@@ -73,18 +93,30 @@ describe('tracking intake', () => {
   it('accepts a bare Tracker, and answers an Event without result cleanly (4xx, never 5xx)', async () => {
     const bare = await postEasyPost(JSON.stringify(fixture('easypost/tracker-usps-pre-transit.json')));
     expect(bare.status).toBe(200);
-    const noResult = await postEasyPost(JSON.stringify(fixture('easypost/event-tracker-created-no-result.json')));
+    const noResult = await postEasyPost(
+      JSON.stringify(fixture('easypost/event-tracker-created-no-result.json')),
+    );
     expect(noResult.status).toBeGreaterThanOrEqual(400);
     expect(noResult.status).toBeLessThan(500);
     expect(noResult.body.message).toBeTruthy();
   });
 
   it('ingests AfterShip trackings: in transit, and a delivered tracking with local times', async () => {
-    const inTransit = await postAfterShip(JSON.stringify(fixture('aftership/webhook-tracking-update-intransit-trimmed-2026-07.json')));
+    const inTransit = await postAfterShip(
+      JSON.stringify(fixture('aftership/webhook-tracking-update-intransit-trimmed-2026-07.json')),
+    );
     expect(inTransit.status).toBe(200);
     const delivered = fixture('aftership/api-tracking-fedex-delivered-no-offsets.json');
-    const tracking = ((delivered.data as Record<string, unknown>)?.tracking ?? delivered) as Record<string, unknown>;
-    const envelope = JSON.stringify({ event: 'tracking_update', event_id: randomUUID(), msg: tracking, ts: 1 });
+    const tracking = ((delivered.data as Record<string, unknown>)?.tracking ?? delivered) as Record<
+      string,
+      unknown
+    >;
+    const envelope = JSON.stringify({
+      event: 'tracking_update',
+      event_id: randomUUID(),
+      msg: tracking,
+      ts: 1,
+    });
     const res = await postAfterShip(envelope);
     expect(res.status).toBe(200);
     const [shipment] = await shipmentsFor(String(tracking.tracking_number));
@@ -114,7 +146,14 @@ describe('tracking intake', () => {
   it('gives the same final state when every webhook arrives three times, shuffled', async () => {
     const tn = `GEN${Date.now()}`;
     const base = Date.now() - 3 * 86400_000;
-    const steps = ['pre_transit', 'in_transit', 'out_for_delivery', 'attempt_failed', 'available_for_pickup', 'delivered'];
+    const steps = [
+      'pre_transit',
+      'in_transit',
+      'out_for_delivery',
+      'attempt_failed',
+      'available_for_pickup',
+      'delivered',
+    ];
     const events = steps.map((status, i) => ({
       carrier: 'dhl',
       trackingNumber: tn,
@@ -125,10 +164,13 @@ describe('tracking intake', () => {
       ...(status === 'attempt_failed' ? { reason: 'recipient_unavailable' } : {}),
     }));
     const deliveries = [...events, ...events, ...events].map((e) => JSON.stringify(e));
-    const shuffled = fc.sample(fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length }), {
-      numRuns: 1,
-      seed: 42,
-    })[0];
+    const shuffled = fc.sample(
+      fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length }),
+      {
+        numRuns: 1,
+        seed: 42,
+      },
+    )[0];
     for (const body of shuffled) expect((await postGeneric(body)).status).toBe(200);
     const [shipment] = await shipmentsFor(tn);
     expect(shipment.status).toBe('delivered');
@@ -138,7 +180,12 @@ describe('tracking intake', () => {
   });
 
   it('rejects generic events with a bad signature, an old timestamp, or invalid fields (naming them)', async () => {
-    const body = JSON.stringify({ carrier: 'ups', trackingNumber: '1Z999AA10123456784', status: 'in_transit', occurredAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      carrier: 'ups',
+      trackingNumber: '1Z999AA10123456784',
+      status: 'in_transit',
+      occurredAt: new Date().toISOString(),
+    });
     const id = `msg_${randomUUID()}`;
     const old = Math.floor(Date.now() / 1000) - 3600;
     const stale = await postGeneric(body, id, old);
@@ -151,7 +198,9 @@ describe('tracking intake', () => {
       .set('webhook-signature', 'v1,AAAA')
       .send(body);
     expect(wrong.status).toBe(401);
-    const invalid = await postGeneric(JSON.stringify({ carrier: 'ups', status: 'teleported', occurredAt: 'yesterday' }));
+    const invalid = await postGeneric(
+      JSON.stringify({ carrier: 'ups', status: 'teleported', occurredAt: 'yesterday' }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.body.code).toBe('malformed_payload');
     expect(invalid.body.message).toMatch(/trackingNumber|status|occurredAt/);
@@ -161,7 +210,12 @@ describe('tracking intake', () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (value) => {
         const body = JSON.stringify(value) ?? 'null';
-        const responses = await Promise.all([postEasyPost(body), postAfterShip(body), postShippo(body), postGeneric(body)]);
+        const responses = await Promise.all([
+          postEasyPost(body),
+          postAfterShip(body),
+          postShippo(body),
+          postGeneric(body),
+        ]);
         for (const r of responses) expect(r.status).toBeLessThan(500);
       }),
       { numRuns: 40, seed: 7 },
@@ -170,7 +224,14 @@ describe('tracking intake', () => {
 
   describe('orders API', () => {
     const order = (overrides: Record<string, unknown> = {}) => ({
-      customer: { name: 'Ana García', email: 'Ana@Example.com', phone: '612 345 678', locale: 'es-ES', timeZone: 'Europe/Madrid', country: 'ES' },
+      customer: {
+        name: 'Ana García',
+        email: 'Ana@Example.com',
+        phone: '612 345 678',
+        locale: 'es-ES',
+        timeZone: 'Europe/Madrid',
+        country: 'ES',
+      },
       promisedDate: '2026-12-02',
       shipments: [{ carrier: 'UPS', trackingNumber: `1Z${Date.now()}` }],
       ...overrides,
@@ -181,37 +242,73 @@ describe('tracking intake', () => {
       const body = order();
       const first = await t.http.put(`/v1/orders/${id}`).set(bearer(t.adminKey)).send(body);
       expect(first.status).toBe(201);
-      expect(first.body.customer).toMatchObject({ email: 'ana@example.com', phone: '+34612345678', timeZone: 'Europe/Madrid' });
+      expect(first.body.customer).toMatchObject({
+        email: 'ana@example.com',
+        phone: '+34612345678',
+        timeZone: 'Europe/Madrid',
+      });
       const second = await t.http.put(`/v1/orders/${id}`).set(bearer(t.adminKey)).send(body);
       expect(second.status).toBe(200);
-      expect(second.body.shipments.map((s: { id: string }) => s.id)).toEqual(first.body.shipments.map((s: { id: string }) => s.id));
+      expect(second.body.shipments.map((s: { id: string }) => s.id)).toEqual(
+        first.body.shipments.map((s: { id: string }) => s.id),
+      );
       const got = await t.http.get(`/v1/orders/${id}`).set(bearer(t.adminKey));
-      expect(got.body.shipments[0]).toMatchObject({ carrier: 'ups', status: 'unknown', promisedDate: '2026-12-02' });
+      expect(got.body.shipments[0]).toMatchObject({
+        carrier: 'ups',
+        status: 'unknown',
+        promisedDate: '2026-12-02',
+      });
     });
 
     it('names each bad field', async () => {
       const res = await t.http
         .put('/v1/orders/WS-bad')
         .set(bearer(t.adminKey))
-        .send(order({ customer: { name: 'X', email: 'not-an-email', timeZone: 'Mars/Base', locale: 'english please', country: 'ES' } }));
+        .send(
+          order({
+            customer: {
+              name: 'X',
+              email: 'not-an-email',
+              timeZone: 'Mars/Base',
+              locale: 'english please',
+              country: 'ES',
+            },
+          }),
+        );
       expect(res.status).toBe(400);
       const fields = res.body.errors.map((e: { field: string }) => e.field);
-      expect(fields).toEqual(expect.arrayContaining(['customer.email', 'customer.timeZone', 'customer.locale']));
-      const phone = await t.http.put('/v1/orders/WS-bad2').set(bearer(t.adminKey)).send(order({ customer: { name: 'X', phone: '123', country: 'US' } }));
+      expect(fields).toEqual(
+        expect.arrayContaining(['customer.email', 'customer.timeZone', 'customer.locale']),
+      );
+      const phone = await t.http
+        .put('/v1/orders/WS-bad2')
+        .set(bearer(t.adminKey))
+        .send(order({ customer: { name: 'X', phone: '123', country: 'US' } }));
       expect(phone.status).toBe(400);
       expect(phone.body.errors[0].field).toBe('customer.phone');
-      const none = await t.http.put('/v1/orders/WS-bad3').set(bearer(t.adminKey)).send(order({ customer: { name: 'X' } }));
+      const none = await t.http
+        .put('/v1/orders/WS-bad3')
+        .set(bearer(t.adminKey))
+        .send(order({ customer: { name: 'X' } }));
       expect(none.status).toBe(400);
       expect(none.body.message).toContain('email or a phone');
     });
 
     it('keeps a shipment seen before its order and joins it when the order arrives', async () => {
       const tn = `GEN-EARLY-${Date.now()}`;
-      const ev = { carrier: 'dhl', trackingNumber: tn, status: 'in_transit', occurredAt: new Date().toISOString() };
+      const ev = {
+        carrier: 'dhl',
+        trackingNumber: tn,
+        status: 'in_transit',
+        occurredAt: new Date().toISOString(),
+      };
       expect((await postGeneric(JSON.stringify(ev))).status).toBe(200);
       const [orphan] = await shipmentsFor(tn);
       expect(orphan.status).toBe('in_transit');
-      const res = await t.http.put(`/v1/orders/WS-JOIN-${Date.now()}`).set(bearer(t.adminKey)).send(order({ shipments: [{ carrier: 'DHL Express', trackingNumber: tn }] }));
+      const res = await t.http
+        .put(`/v1/orders/WS-JOIN-${Date.now()}`)
+        .set(bearer(t.adminKey))
+        .send(order({ shipments: [{ carrier: 'DHL Express', trackingNumber: tn }] }));
       expect(res.status).toBe(201);
       expect(res.body.shipments[0]).toMatchObject({ id: orphan.id, status: 'in_transit' });
     });

@@ -1,13 +1,19 @@
 /** `/admin`: a plain list of the support tools. No script, no data: safe to serve to anyone. */
 const LINKS: [href: string, title: string, text: string][] = [
-  ['/admin/orders', 'Orders', 'Find an order by number, tracking number, email or phone; see its shipments and messages; resend.'],
+  [
+    '/admin/orders',
+    'Orders',
+    'Find an order by number, tracking number, email or phone; see its shipments and messages; resend.',
+  ],
   ['/admin/templates', 'Templates', 'Edit, preview and publish message templates.'],
   ['/outbox', 'Outbox', 'Messages captured instead of sent when no provider is configured.'],
   ['/docs', 'API docs', 'The HTTP API reference (OpenAPI).'],
 ];
 
 export function adminIndexPage(): string {
-  const items = LINKS.map(([href, title, text]) => `<li><a href="${href}">${title}</a><p>${text}</p></li>`).join('');
+  const items = LINKS.map(
+    ([href, title, text]) => `<li><a href="${href}">${title}</a><p>${text}</p></li>`,
+  ).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>Support · Wismo</title><style>

@@ -7,7 +7,8 @@ import { OrderSearchResult, OrderSearchService } from './order-search.service';
 import { SUPPORT_PAGE_CSP, supportPage } from './support.page';
 
 /** Script-free pages (the index) can forbid scripts entirely. */
-const STATIC_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const STATIC_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Support tools: order search, the support page that uses it, and the index of support pages. */
 @ApiTags('support')
@@ -22,8 +23,15 @@ export class AdminController {
 
   @Get('v1/admin/search')
   @Roles('support')
-  @ApiQuery({ name: 'q', required: true, description: 'Order number (exact or prefix), tracking number, email or phone' })
-  @ApiOperation({ summary: 'Find orders by store order id, tracking number, customer email or phone (at most 20, newest first)' })
+  @ApiQuery({
+    name: 'q',
+    required: true,
+    description: 'Order number (exact or prefix), tracking number, email or phone',
+  })
+  @ApiOperation({
+    summary:
+      'Find orders by store order id, tracking number, customer email or phone (at most 20, newest first)',
+  })
   find(@Query('q') q: unknown): Promise<{ results: OrderSearchResult[] }> {
     return this.search.search(q);
   }

@@ -6,7 +6,7 @@ export const SEARCH_LIMIT = 20;
 const MAX_QUERY = 200;
 /** Fewer digits than this would match the tail of almost every phone number, so short numbers are not phones. */
 const MIN_PHONE_DIGITS = 7;
-const PHONE_LIKE = /^\+?[\d\s().\-]+$/;
+const PHONE_LIKE = /^\+?[\d\s().-]+$/;
 
 export interface OrderSearchResult {
   externalId: string;

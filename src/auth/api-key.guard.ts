@@ -23,9 +23,13 @@ export class ApiKeyGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<ApiRole[]>(ROLES_KEY, targets) ?? ['admin'];
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = await this.keyFrom(request);
-    if (!key) throw new AppException('unauthorized', 'A valid API key is required: Authorization: Bearer <key>');
+    if (!key)
+      throw new AppException('unauthorized', 'A valid API key is required: Authorization: Bearer <key>');
     if (key.role !== 'admin' && !roles.includes(key.role)) {
-      throw new AppException('forbidden', `This API key's role (${key.role}) cannot do this; needs ${roles.join(' or ')}`);
+      throw new AppException(
+        'forbidden',
+        `This API key's role (${key.role}) cannot do this; needs ${roles.join(' or ')}`,
+      );
     }
     request.apiKey = key;
     return true;

@@ -30,7 +30,8 @@ export class ApiKeyService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.auth.adminApiKey) await this.ensureKey(this.config.auth.adminApiKey, 'admin', 'ADMIN_API_KEY');
+    if (this.config.auth.adminApiKey)
+      await this.ensureKey(this.config.auth.adminApiKey, 'admin', 'ADMIN_API_KEY');
   }
 
   /** Registers a known key (the bootstrap admin key) idempotently. */
@@ -56,9 +57,15 @@ export class ApiKeyService implements OnApplicationBootstrap {
   }
 
   async revoke(idOrPrefix: string): Promise<boolean> {
-    const qb = this.keys.createQueryBuilder().update().set({ revokedAt: () => 'now()' }).where('revoked_at IS NULL');
+    const qb = this.keys
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('revoked_at IS NULL');
     const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
-    const result = await (isUuid ? qb.andWhere('id = :v', { v: idOrPrefix }) : qb.andWhere('prefix = :v', { v: idOrPrefix })).execute();
+    const result = await (
+      isUuid ? qb.andWhere('id = :v', { v: idOrPrefix }) : qb.andWhere('prefix = :v', { v: idOrPrefix })
+    ).execute();
     this.cache.clear();
     return (result.affected ?? 0) > 0;
   }

@@ -35,9 +35,13 @@ export class ChatEdgeGuard implements CanActivate {
     applyChatCors(this.config, request, http.getResponse<FastifyReply>());
     const decision = this.limiter.hit(request.ip);
     if (!decision.allowed) {
-      throw new AppException('rate_limited', `Too many chat messages; try again in ${decision.retryAfterSeconds} s`, {
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
+      throw new AppException(
+        'rate_limited',
+        `Too many chat messages; try again in ${decision.retryAfterSeconds} s`,
+        {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        },
+      );
     }
     return true;
   }

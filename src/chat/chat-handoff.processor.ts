@@ -24,8 +24,11 @@ export class ChatHandoffProcessor extends WorkerHost {
     } catch (err) {
       // The last attempt's failure is final: record it on the hand-off so support sees it was not delivered.
       const attempts = job.opts.attempts ?? 1;
-      if (job.attemptsMade + 1 >= attempts && (err as Error).name !== 'UnrecoverableError') await this.handoffs.markFailed(handoffId);
-      this.logger.warn(`Hand-off ${handoffId} delivery attempt ${job.attemptsMade + 1} failed: ${(err as Error).message}`);
+      if (job.attemptsMade + 1 >= attempts && (err as Error).name !== 'UnrecoverableError')
+        await this.handoffs.markFailed(handoffId);
+      this.logger.warn(
+        `Hand-off ${handoffId} delivery attempt ${job.attemptsMade + 1} failed: ${(err as Error).message}`,
+      );
       throw err;
     }
   }

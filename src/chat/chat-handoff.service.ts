@@ -13,7 +13,8 @@ import { ChatHandoff } from './chat-handoff.entity';
 import { ChatMessage } from './chat-message.entity';
 import { ChatSession } from './chat-session.entity';
 
-export type HandoffReason = 'requested' | 'low_confidence' | 'delivery_problem' | 'change_address' | 'cancel_order';
+export type HandoffReason =
+  'requested' | 'low_confidence' | 'delivery_problem' | 'change_address' | 'cancel_order';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
@@ -65,7 +66,12 @@ export class ChatHandoffService {
   async enqueueDelivery(handoff: ChatHandoff): Promise<void> {
     if (handoff.webhookStatus !== 'pending') return;
     try {
-      await this.queues.add(QueueName.Outbound, JobName.DeliverHandoff, { handoffId: handoff.id }, { jobId: `handoff-${handoff.id}` });
+      await this.queues.add(
+        QueueName.Outbound,
+        JobName.DeliverHandoff,
+        { handoffId: handoff.id },
+        { jobId: `handoff-${handoff.id}` },
+      );
     } catch (err) {
       // The hand-off row stays `pending` and is listed for support; the shopper's reply must not fail over it.
       this.logger.warn(`Enqueue of hand-off ${handoff.id} failed: ${(err as Error).message}`);
@@ -102,14 +108,24 @@ export class ChatHandoffService {
     const handoff = await this.handoffs.findOneBy({ id: handoffId });
     if (!handoff) return null;
     const session = await this.sessions.findOneBy({ id: handoff.sessionId });
-    const transcript = await this.messages.find({ where: { sessionId: handoff.sessionId }, order: { createdAt: 'ASC' } });
+    const transcript = await this.messages.find({
+      where: { sessionId: handoff.sessionId },
+      order: { createdAt: 'ASC' },
+    });
     const order = handoff.orderId ? await this.orders.findOneBy({ id: handoff.orderId }) : null;
-    const shipments = order ? await this.shipments.find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } }) : [];
+    const shipments = order
+      ? await this.shipments.find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } })
+      : [];
     return {
       type: 'chat.handoff',
       handoff: { id: handoff.id, reason: handoff.reason, createdAt: handoff.createdAt.toISOString() },
       session: session
-        ? { id: session.id, channel: session.channel, locale: session.locale, verified: !!session.verifiedCustomerId }
+        ? {
+            id: session.id,
+            channel: session.channel,
+            locale: session.locale,
+            verified: !!session.verifiedCustomerId,
+          }
         : null,
       order: order
         ? {
@@ -127,7 +143,12 @@ export class ChatHandoffService {
             })),
           }
         : null,
-      transcript: transcript.map((m) => ({ role: m.role, text: m.text, intent: m.intent, at: m.createdAt.toISOString() })),
+      transcript: transcript.map((m) => ({
+        role: m.role,
+        text: m.text,
+        intent: m.intent,
+        at: m.createdAt.toISOString(),
+      })),
     };
   }
 
@@ -163,7 +184,12 @@ export class ChatHandoffService {
       this.logger.log(`Hand-off ${handoffId} delivered (${response.status})`);
       return;
     }
-    if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+    if (
+      response.status >= 400 &&
+      response.status < 500 &&
+      response.status !== 408 &&
+      response.status !== 429
+    ) {
       await this.handoffs.update({ id: handoffId }, { webhookStatus: 'failed' });
       throw new UnrecoverableError(`Hand-off webhook refused with ${response.status}`);
     }

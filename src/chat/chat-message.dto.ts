@@ -15,6 +15,8 @@ export class ChatMessageDto {
   @ApiPropertyOptional({ example: 'en-GB', description: 'BCP 47 tag; replies in en, es, fr or de.' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, { message: 'locale must be a BCP 47 tag such as en or es-MX' })
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, {
+    message: 'locale must be a BCP 47 tag such as en or es-MX',
+  })
   locale?: string;
 }

@@ -30,7 +30,10 @@ export class SlidingWindowRateLimiter {
     const log = (this.hits.get(key) ?? []).filter((t) => t > since);
     if (log.length >= this.limit) {
       this.hits.set(key, log);
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((log[0] + this.windowMs - now) / 1000)) };
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((log[0] + this.windowMs - now) / 1000)),
+      };
     }
     log.push(now);
     this.hits.set(key, log);

@@ -39,7 +39,10 @@ export class ChatTemplates {
   static fromDirectory(dir: string = CHAT_TEMPLATES_DIR): ChatTemplates {
     const sources = {} as Record<ChatTemplateLanguage, Record<string, string>>;
     for (const language of CHAT_TEMPLATE_LANGUAGES) {
-      sources[language] = JSON.parse(fs.readFileSync(path.join(dir, `${language}.json`), 'utf8')) as Record<string, string>;
+      sources[language] = JSON.parse(fs.readFileSync(path.join(dir, `${language}.json`), 'utf8')) as Record<
+        string,
+        string
+      >;
     }
     return new ChatTemplates(sources);
   }
@@ -58,5 +61,7 @@ export class ChatTemplates {
 /** The template language for a BCP 47 tag ("es-MX" → "es"); English for anything else. */
 export function chatLanguageOf(locale: string | null | undefined): ChatTemplateLanguage {
   const language = (locale ?? '').slice(0, 2).toLowerCase();
-  return (CHAT_TEMPLATE_LANGUAGES as readonly string[]).includes(language) ? (language as ChatTemplateLanguage) : 'en';
+  return (CHAT_TEMPLATE_LANGUAGES as readonly string[]).includes(language)
+    ? (language as ChatTemplateLanguage)
+    : 'en';
 }

@@ -92,7 +92,10 @@ export class ChatVerificationService {
         select: { id: true, createdAt: true },
       });
       if (recent.length >= MAX_VERIFICATION_FAILURES) {
-        unlockAt = Math.max(unlockAt, recent[MAX_VERIFICATION_FAILURES - 1].createdAt.getTime() + VERIFICATION_WINDOW_MS);
+        unlockAt = Math.max(
+          unlockAt,
+          recent[MAX_VERIFICATION_FAILURES - 1].createdAt.getTime() + VERIFICATION_WINDOW_MS,
+        );
       }
     }
     const wait = Math.ceil((unlockAt - Date.now()) / 1000);
@@ -104,7 +107,9 @@ export class ChatVerificationService {
   }
 
   /** The order an identifier names, with its customer; null when there is none. */
-  async findOrder(id: Identifier): Promise<{ order: Order; customer: Customer; shipmentId: string | null } | null> {
+  async findOrder(
+    id: Identifier,
+  ): Promise<{ order: Order; customer: Customer; shipmentId: string | null } | null> {
     let order: Order | null = null;
     let shipmentId: string | null = null;
     if (id.orderNumber) {
@@ -116,7 +121,9 @@ export class ChatVerificationService {
     } else if (id.trackingNumber) {
       const shipment = await this.shipments
         .createQueryBuilder('s')
-        .where("UPPER(REPLACE(s.tracking_number, ' ', '')) = :tn", { tn: id.trackingNumber.toUpperCase().replace(/\s+/g, '') })
+        .where("UPPER(REPLACE(s.tracking_number, ' ', '')) = :tn", {
+          tn: id.trackingNumber.toUpperCase().replace(/\s+/g, ''),
+        })
         .andWhere('s.order_id IS NOT NULL')
         .orderBy('s.created_at', 'DESC')
         .getOne();
@@ -135,9 +142,12 @@ export class ChatVerificationService {
     const found = await this.findOrder(id);
     if (!found) return null;
     const { customer } = found;
-    const emailOk = !!proof.email && !!customer.email && customer.email.toLowerCase() === proof.email.toLowerCase();
+    const emailOk =
+      !!proof.email && !!customer.email && customer.email.toLowerCase() === proof.email.toLowerCase();
     const postcodeOk =
-      !!proof.postcode && !!customer.postcode && normalizePostcode(customer.postcode) === normalizePostcode(proof.postcode);
+      !!proof.postcode &&
+      !!customer.postcode &&
+      normalizePostcode(customer.postcode) === normalizePostcode(proof.postcode);
     const phoneOk = !!proof.phone && !!customer.phone && customer.phone === proof.phone;
     if (!emailOk && !postcodeOk && !phoneOk) return null;
     return { customerId: customer.id, orderId: found.order.id, shipmentId: found.shipmentId };

@@ -35,7 +35,17 @@ export class ChatModule {
     return {
       module: ChatModule,
       imports: [
-        TypeOrmModule.forFeature([ChatSession, ChatMessage, ChatHandoff, ChatRequest, VerificationFailure, Customer, Order, Shipment, TrackingEvent]),
+        TypeOrmModule.forFeature([
+          ChatSession,
+          ChatMessage,
+          ChatHandoff,
+          ChatRequest,
+          VerificationFailure,
+          Customer,
+          Order,
+          Shipment,
+          TrackingEvent,
+        ]),
       ],
       controllers: [ChatController, WidgetController],
       providers: [
@@ -45,7 +55,9 @@ export class ChatModule {
           // Trained once at start-up (about a second); the shop's own order-number shape when configured.
           useFactory: (config: AppConfig) =>
             IntentClassifier.fromTrainingFiles(
-              config.chat.orderNumberPattern ? { orderNumberPattern: new RegExp(config.chat.orderNumberPattern) } : {},
+              config.chat.orderNumberPattern
+                ? { orderNumberPattern: new RegExp(config.chat.orderNumberPattern) }
+                : {},
             ),
         },
         { provide: CHAT_TEMPLATES, useFactory: () => ChatTemplates.fromDirectory() },

@@ -14,7 +14,14 @@ import { ChatSession } from './chat-session.entity';
 import { ChatTemplateLanguage, ChatTemplates, chatLanguageOf } from './chat-templates';
 import { ChatVerificationService, Identifier } from './chat-verification.service';
 import { CONFIDENCE_THRESHOLD, Intent, IntentClassifier } from './nlu/intent-classifier';
-import { dateLocaleFor, formatInstant, ShipmentCard, shipmentCard, shipmentLines, ViewContext } from './shipment-view';
+import {
+  dateLocaleFor,
+  formatInstant,
+  ShipmentCard,
+  shipmentCard,
+  shipmentLines,
+  ViewContext,
+} from './shipment-view';
 
 export const CHAT_CLASSIFIER = Symbol('CHAT_CLASSIFIER');
 export const CHAT_TEMPLATES = Symbol('CHAT_TEMPLATES');
@@ -65,7 +72,12 @@ interface Answer {
   handoff?: HandoffReason;
 }
 
-const TRACKING_ANSWERS = new Set<Intent>(['track_order', 'delivery_eta', 'delivery_problem', 'provide_details']);
+const TRACKING_ANSWERS = new Set<Intent>([
+  'track_order',
+  'delivery_eta',
+  'delivery_problem',
+  'provide_details',
+]);
 const NEEDS_ORDER = new Set<Intent>([...TRACKING_ANSWERS, 'change_address', 'cancel_order']);
 const BEFORE_DISPATCH = new Set(['pre_transit', 'unknown']);
 /** "what about the other parcel?" in the four chat languages; the classifier has no intent for follow-ups. */
@@ -121,7 +133,10 @@ export class ChatService {
       const order = session.orderId ? await this.orders.findOneBy({ id: session.orderId }) : null;
       const key = answer.handoff === 'low_confidence' ? 'handoff_low_confidence' : 'handoff';
       answer.lines.push(
-        this.t(language, key, { order: order?.externalId ?? null, reference: handoff.id.slice(0, 8).toUpperCase() }),
+        this.t(language, key, {
+          order: order?.externalId ?? null,
+          reference: handoff.id.slice(0, 8).toUpperCase(),
+        }),
       );
       answer.quickReplies = [];
     }
@@ -158,7 +173,10 @@ export class ChatService {
   private async sessionFor(input: ChatTurnInput): Promise<ChatSession> {
     let session: ChatSession | null = null;
     if (input.channel === 'sms' && input.phone) {
-      session = await this.sessions.findOne({ where: { channel: 'sms', phone: input.phone }, order: { updatedAt: 'DESC' } });
+      session = await this.sessions.findOne({
+        where: { channel: 'sms', phone: input.phone },
+        order: { updatedAt: 'DESC' },
+      });
     } else if (input.sessionId) {
       // An unknown or foreign id starts a new conversation rather than failing: the widget may hold a stale id.
       session = await this.sessions.findOneBy({ id: input.sessionId, channel: 'web' });
@@ -175,7 +193,11 @@ export class ChatService {
   }
 
   /** A storefront token, or the SMS sender's number, identifies the customer without asking for details. */
-  private async applyIdentity(session: ChatSession, ctx: SessionContext, input: ChatTurnInput): Promise<void> {
+  private async applyIdentity(
+    session: ChatSession,
+    ctx: SessionContext,
+    input: ChatTurnInput,
+  ): Promise<void> {
     const fromToken = await this.verification.customerFromToken(input.token);
     if (fromToken && session.verifiedCustomerId !== fromToken) {
       this.verify(session, ctx, fromToken, null, 'token');
@@ -187,7 +209,13 @@ export class ChatService {
     }
   }
 
-  private verify(session: ChatSession, ctx: SessionContext, customerId: string, orderId: string | null, by: SessionContext['verifiedBy']): void {
+  private verify(
+    session: ChatSession,
+    ctx: SessionContext,
+    customerId: string,
+    orderId: string | null,
+    by: SessionContext['verifiedBy'],
+  ): void {
     session.verifiedCustomerId = customerId;
     session.orderId = orderId;
     session.verifiedAt = new Date();
@@ -225,10 +253,15 @@ export class ChatService {
     session.lowConfidenceStreak = 0;
 
     if (intent === 'out_of_scope' && !hasIdentifier) {
-      return { lines: [t('out_of_scope', { supportUrl: this.config.brand.supportUrl })], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
+      return {
+        lines: [t('out_of_scope', { supportUrl: this.config.brand.supportUrl })],
+        quickReplies: [t('qr_track'), t('qr_person')],
+        shipments: [],
+      };
     }
     if (intent === 'human_agent') return { lines: [], quickReplies: [], shipments: [], handoff: 'requested' };
-    if (NEEDS_ORDER.has(intent) && intent !== 'provide_details' && !session.orderId) ctx.pendingIntent = intent;
+    if (NEEDS_ORDER.has(intent) && intent !== 'provide_details' && !session.orderId)
+      ctx.pendingIntent = intent;
 
     let justVerified = false;
     if (hasIdentifier || hasProof) {
@@ -236,9 +269,11 @@ export class ChatService {
       if (outcome !== 'verified') return outcome;
       justVerified = true;
     }
-    if (justVerified && (intent === 'provide_details' || !NEEDS_ORDER.has(intent))) intent = ctx.pendingIntent ?? 'track_order';
+    if (justVerified && (intent === 'provide_details' || !NEEDS_ORDER.has(intent)))
+      intent = ctx.pendingIntent ?? 'track_order';
 
-    if (intent === 'greeting') return { lines: [t('greeting')], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
+    if (intent === 'greeting')
+      return { lines: [t('greeting')], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
     if (intent === 'thanks') return { lines: [t('thanks')], quickReplies: [], shipments: [] };
 
     if (!session.orderId && session.verifiedCustomerId) {
@@ -246,7 +281,11 @@ export class ChatService {
       if (latest) session.orderId = latest.id;
     }
     if (!session.orderId) {
-      return { lines: [t(session.verifiedCustomerId ? 'ask_identifier' : 'ask_details')], quickReplies: [], shipments: [] };
+      return {
+        lines: [t(session.verifiedCustomerId ? 'ask_identifier' : 'ask_details')],
+        quickReplies: [],
+        shipments: [],
+      };
     }
     delete ctx.pendingIntent;
     const answer = await this.answer(session, ctx, intent, other, language, input.message);
@@ -326,7 +365,13 @@ export class ChatService {
     delete ctx.pendingPostcode;
     const verified = await this.verification.verify(pending, proof);
     if (verified) {
-      this.verify(session, ctx, verified.customerId, verified.orderId, proof.email || proof.postcode ? 'details' : 'phone');
+      this.verify(
+        session,
+        ctx,
+        verified.customerId,
+        verified.orderId,
+        proof.email || proof.postcode ? 'details' : 'phone',
+      );
       if (verified.shipmentId) ctx.focusShipmentIds = [verified.shipmentId];
       this.logger.log(`Chat session ${session.id} verified for order ${verified.orderId}`);
       return 'verified';
@@ -373,20 +418,40 @@ export class ChatService {
       dateLocale: dateLocaleFor(language, customer?.locale),
       timeZone: customer?.timeZone ?? 'UTC',
     };
-    const all = await this.shipments.find({ where: { orderId: order.id }, order: { createdAt: 'ASC', trackingNumber: 'ASC' } });
+    const all = await this.shipments.find({
+      where: { orderId: order.id },
+      order: { createdAt: 'ASC', trackingNumber: 'ASC' },
+    });
     const person = t('qr_person');
 
     if (intent === 'change_address' || intent === 'cancel_order') {
       if (all.every((s) => BEFORE_DISPATCH.has(s.status))) {
         // The request's text is for the agent who acts on it (it may hold the new address); it stays in the database.
-        await this.requests.insert({ sessionId: session.id, orderId: order.id, kind: intent, details: message });
-        return { lines: [t(`request_recorded_${intent}`, { order: order.externalId })], quickReplies: [person], shipments: [] };
+        await this.requests.insert({
+          sessionId: session.id,
+          orderId: order.id,
+          kind: intent,
+          details: message,
+        });
+        return {
+          lines: [t(`request_recorded_${intent}`, { order: order.externalId })],
+          quickReplies: [person],
+          shipments: [],
+        };
       }
       const cards = await this.cards(all, view);
-      return { lines: [t(`after_dispatch_${intent}`, { order: order.externalId })], quickReplies: [person], shipments: cards };
+      return {
+        lines: [t(`after_dispatch_${intent}`, { order: order.externalId })],
+        quickReplies: [person],
+        shipments: cards,
+      };
     }
     if (all.length === 0) {
-      return { lines: [t('no_shipments', { order: order.externalId })], quickReplies: [person], shipments: [] };
+      return {
+        lines: [t('no_shipments', { order: order.externalId })],
+        quickReplies: [person],
+        shipments: [],
+      };
     }
 
     const focus = (ctx.focusShipmentIds ?? []).filter((id) => all.some((s) => s.id === id));
@@ -406,7 +471,13 @@ export class ChatService {
       lines.push(t('order_intro', { order: order.externalId, multiple: all.length > 1, count: all.length }));
     }
     const blocks = selected.map((s, i) =>
-      shipmentLines(cards[i], s, { index: all.indexOf(s) + 1, count: all.length }, view, intent === 'delivery_eta' ? 'eta' : 'status').join('\n'),
+      shipmentLines(
+        cards[i],
+        s,
+        { index: all.indexOf(s) + 1, count: all.length },
+        view,
+        intent === 'delivery_eta' ? 'eta' : 'status',
+      ).join('\n'),
     );
     const quickReplies = [t('qr_eta'), person];
     if (selected.length < all.length) quickReplies.unshift(t('qr_other'));
@@ -416,12 +487,21 @@ export class ChatService {
       if (delivered) {
         const at = delivered.deliveredAt ?? delivered.lastEventAt;
         return {
-          lines: [...lines, ...blocks, '', t('delivered_missing', { time: at ? formatInstant(at, view) : '' })],
+          lines: [
+            ...lines,
+            ...blocks,
+            '',
+            t('delivered_missing', { time: at ? formatInstant(at, view) : '' }),
+          ],
           quickReplies: [person],
           shipments: cards,
         };
       }
-      return { lines: [...lines, ...blocks, '', t('problem_offer')], quickReplies: [person], shipments: cards };
+      return {
+        lines: [...lines, ...blocks, '', t('problem_offer')],
+        quickReplies: [person],
+        shipments: cards,
+      };
     }
     return { lines: [...lines, blocks.join('\n\n')], quickReplies, shipments: cards };
   }
@@ -440,7 +520,11 @@ export class ChatService {
     return cards;
   }
 
-  private t(language: ChatTemplateLanguage, key: string, vars: Record<string, string | number | boolean | null> = {}): string {
+  private t(
+    language: ChatTemplateLanguage,
+    key: string,
+    vars: Record<string, string | number | boolean | null> = {},
+  ): string {
     return this.templates.render(language, key, vars);
   }
 }

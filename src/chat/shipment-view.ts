@@ -34,7 +34,10 @@ export interface ViewContext {
   timeZone: string;
 }
 
-export function dateLocaleFor(language: ChatTemplateLanguage, customerLocale: string | null | undefined): string {
+export function dateLocaleFor(
+  language: ChatTemplateLanguage,
+  customerLocale: string | null | undefined,
+): string {
   return customerLocale && customerLocale.slice(0, 2).toLowerCase() === language ? customerLocale : language;
 }
 
@@ -75,11 +78,17 @@ function etaText(shipment: Shipment, view: ViewContext): string | null {
   return view.templates.render(view.language, 'eta_date', { date });
 }
 
-export function shipmentCard(shipment: Shipment, lastEvent: TrackingEvent | null, view: ViewContext): ShipmentCard {
+export function shipmentCard(
+  shipment: Shipment,
+  lastEvent: TrackingEvent | null,
+  view: ViewContext,
+): ShipmentCard {
   const at = lastEvent?.occurredAt ?? shipment.lastEventAt ?? null;
   let lastScan: ShipmentCard['lastScan'] = null;
   if (lastEvent || at) {
-    const description = lastEvent?.description?.trim() || view.templates.render(view.language, `status_${lastEvent?.status ?? shipment.status}`);
+    const description =
+      lastEvent?.description?.trim() ||
+      view.templates.render(view.language, `status_${lastEvent?.status ?? shipment.status}`);
     const time = at ? formatInstant(at, view) : '';
     const location = lastEvent?.location?.trim() || null;
     lastScan = {
@@ -113,7 +122,11 @@ export function shipmentCard(shipment: Shipment, lastEvent: TrackingEvent | null
     statusText: view.templates.render(view.language, `status_${shipment.status}`),
     exceptionReason: shipment.exceptionReason,
     eta: shipment.eta?.date
-      ? { date: shipment.eta.date, windowStart: shipment.eta.windowStart ?? null, windowEnd: shipment.eta.windowEnd ?? null }
+      ? {
+          date: shipment.eta.date,
+          windowStart: shipment.eta.windowStart ?? null,
+          windowEnd: shipment.eta.windowEnd ?? null,
+        }
       : null,
     etaText: etaText(shipment, view),
     lastScan,
@@ -132,12 +145,24 @@ export function shipmentLines(
 ): string[] {
   const t = (key: string, vars = {}) => view.templates.render(view.language, key, vars);
   const label = position.count > 1 ? t('shipment_label', position) : t('shipment_label_single');
-  const lines = [t('shipment_status', { label, carrier: card.carrierName, trackingNumber: card.trackingNumber, status: card.statusText })];
+  const lines = [
+    t('shipment_status', {
+      label,
+      carrier: card.carrierName,
+      trackingNumber: card.trackingNumber,
+      status: card.statusText,
+    }),
+  ];
   if (card.status === 'exception') lines.push(t(`exception_${card.exceptionReason ?? 'other'}`));
-  if (card.status === 'attempt_failed') lines.push(t(`exception_${card.exceptionReason ?? 'recipient_unavailable'}`));
+  if (card.status === 'attempt_failed')
+    lines.push(t(`exception_${card.exceptionReason ?? 'recipient_unavailable'}`));
   if (card.pickup?.name) lines.push(t('pickup', { name: card.pickup.name, deadline: card.pickup.deadline }));
   if (card.status === 'delivered' && (shipment.deliveredAt ?? shipment.lastEventAt)) {
-    lines.push(t('delivered_on', { time: formatInstant((shipment.deliveredAt ?? shipment.lastEventAt) as Date, view) }));
+    lines.push(
+      t('delivered_on', {
+        time: formatInstant((shipment.deliveredAt ?? shipment.lastEventAt) as Date, view),
+      }),
+    );
   } else if (focus === 'status' && card.lastScan) {
     lines.push(card.lastScan.text);
   }

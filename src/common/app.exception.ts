@@ -31,7 +31,10 @@ export class AppException extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: { errors?: FieldProblem[] | unknown[]; retryAfterSeconds?: number } & Record<string, unknown>,
+    readonly details?: { errors?: FieldProblem[] | unknown[]; retryAfterSeconds?: number } & Record<
+      string,
+      unknown
+    >,
   ) {
     super(message);
     this.name = 'AppException';
@@ -46,10 +49,8 @@ export class AppException extends Error {
   }
 
   static validation(errors: FieldProblem[]): AppException {
-    return new AppException(
-      'validation_failed',
-      errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      { errors },
-    );
+    return new AppException('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+      errors,
+    });
   }
 }

@@ -30,8 +30,14 @@ const REASONS: Record<number, string> = {
 const FASTIFY_CODES: Record<string, { code: string; message?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'Request body exceeds the 1 MiB limit' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', message: 'Content-Length does not match the body' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed_payload', message: 'Body is empty but Content-Type is JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'bad_request',
+    message: 'Content-Length does not match the body',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'malformed_payload',
+    message: 'Body is empty but Content-Type is JSON',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_payload' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'unsupported_media_type' },
   FST_ERR_CTP_INVALID_PARSER: { code: 'unsupported_media_type' },
@@ -50,7 +56,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const response = exception.getResponse() as string | { message?: string | string[]; code?: string; errors?: unknown[] };
+    const response = exception.getResponse() as
+      string | { message?: string | string[]; code?: string; errors?: unknown[] };
     const message =
       typeof response === 'string'
         ? response
@@ -76,7 +83,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
                       ? 'malformed_payload'
                       : status < 500
                         ? 'bad_request'
-                      : 'internal_error';
+                        : 'internal_error';
     return {
       statusCode: status,
       error: REASONS[status] ?? 'Error',
@@ -89,7 +96,12 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (err?.code && FASTIFY_CODES[err.code]) {
     const known = FASTIFY_CODES[err.code];
     const status = err.statusCode ?? 400;
-    return { statusCode: status, error: REASONS[status] ?? 'Error', code: known.code, message: known.message ?? err.message ?? '' };
+    return {
+      statusCode: status,
+      error: REASONS[status] ?? 'Error',
+      code: known.code,
+      message: known.message ?? err.message ?? '',
+    };
   }
   if (err?.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     // Fastify/undici client errors (bad URL encoding, header too large, …): safe to echo.
@@ -101,7 +113,12 @@ export function toErrorBody(exception: unknown): ErrorBody {
     };
   }
   if (exception instanceof SyntaxError || err?.type === 'entity.parse.failed') {
-    return { statusCode: 400, error: 'Bad Request', code: 'malformed_payload', message: 'Malformed JSON body' };
+    return {
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'malformed_payload',
+      message: 'Malformed JSON body',
+    };
   }
   return { statusCode: 500, error: REASONS[500], code: 'internal_error', message: 'Internal server error' };
 }
@@ -118,16 +135,24 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error(
-        { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception },
+        {
+          err:
+            exception instanceof Error
+              ? { name: exception.name, message: exception.message, stack: exception.stack }
+              : exception,
+        },
         `Unhandled error on ${request?.method} ${request?.routeOptions?.url ?? 'unknown route'}`,
       );
     }
     if (exception instanceof AppException && exception.details?.retryAfterSeconds) {
       void reply.header('Retry-After', String(exception.details.retryAfterSeconds));
     }
-    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send({
-      ...body,
-      requestId: request?.id,
-    });
+    void reply
+      .status(body.statusCode)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({
+        ...body,
+        requestId: request?.id,
+      });
   }
 }

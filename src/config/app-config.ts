@@ -89,7 +89,10 @@ export class ConfigValidationError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Validates every variable and throws one error listing all problems. Secrets are masked in the message. */
-export function loadConfig(env: Env = process.env, extraChecks?: (c: AppConfig) => ConfigProblem[]): AppConfig {
+export function loadConfig(
+  env: Env = process.env,
+  extraChecks?: (c: AppConfig) => ConfigProblem[],
+): AppConfig {
   const problems: ConfigProblem[] = [];
   const values: Partial<Record<VariableName, unknown>> = {};
   for (const [key, spec] of Object.entries(VARIABLES) as [VariableName, VariableSpec][]) {
@@ -98,7 +101,12 @@ export function loadConfig(env: Env = process.env, extraChecks?: (c: AppConfig) 
     if (text === undefined) continue;
     const parsed = spec.parse(text);
     if (parsed.ok) values[key] = parsed.value;
-    else problems.push({ variable: key, value: spec.secret ? '(hidden)' : JSON.stringify(text), expected: parsed.expected });
+    else
+      problems.push({
+        variable: key,
+        value: spec.secret ? '(hidden)' : JSON.stringify(text),
+        expected: parsed.expected,
+      });
   }
   const v = values as Record<VariableName, never>;
   const port = (v.PORT as number | undefined) ?? 3000;
@@ -183,11 +191,19 @@ function crossChecks(c: AppConfig, env: Env): ConfigProblem[] {
   }
   const channels = parseNotifyChannels(c.notifications.channels || undefined);
   if (!channels.ok) {
-    problems.push({ variable: 'NOTIFY_CHANNELS', value: JSON.stringify(c.notifications.channels), expected: channels.errors.join('; ') });
+    problems.push({
+      variable: 'NOTIFY_CHANNELS',
+      value: JSON.stringify(c.notifications.channels),
+      expected: channels.errors.join('; '),
+    });
   }
   const quiet = parseQuietHours(c.notifications.quietHours);
   if (!quiet.ok) {
-    problems.push({ variable: 'QUIET_HOURS', value: JSON.stringify(c.notifications.quietHours), expected: quiet.errors.join('; ') });
+    problems.push({
+      variable: 'QUIET_HOURS',
+      value: JSON.stringify(c.notifications.quietHours),
+      expected: quiet.errors.join('; '),
+    });
   }
   if (c.chat.handoffWebhookUrl && !c.chat.handoffWebhookSecret) {
     problems.push({

@@ -111,16 +111,23 @@ export const VARIABLES = {
     parse: asEnum('development', 'production', 'test'),
   },
   PORT: { name: 'PORT', default: '3000', description: 'HTTP port.', parse: asInt(0, 65535) },
-  HOST: { name: 'HOST', default: '0.0.0.0', description: 'Interface the HTTP server binds to.', parse: asString },
+  HOST: {
+    name: 'HOST',
+    default: '0.0.0.0',
+    description: 'Interface the HTTP server binds to.',
+    parse: asString,
+  },
   ROLE: {
     name: 'ROLE',
     default: 'all',
-    description: '`all` runs everything; `api` serves HTTP and only enqueues; `worker` runs the queue processors (and health).',
+    description:
+      '`all` runs everything; `api` serves HTTP and only enqueues; `worker` runs the queue processors (and health).',
     parse: asEnum('all', 'api', 'worker'),
   },
   DATABASE_URL: {
     name: 'DATABASE_URL',
-    description: 'PostgreSQL URL. Unset: an embedded PostgreSQL is started with data in `$DATA_DIR/postgres`.',
+    description:
+      'PostgreSQL URL. Unset: an embedded PostgreSQL is started with data in `$DATA_DIR/postgres`.',
     parse: asUrl('postgres', 'postgresql'),
     secret: true,
   },
@@ -132,7 +139,8 @@ export const VARIABLES = {
   },
   REDIS_URL: {
     name: 'REDIS_URL',
-    description: 'Redis URL for BullMQ (the scale-out engine). Unset: queues live in PostgreSQL (schema `bullmq`).',
+    description:
+      'Redis URL for BullMQ (the scale-out engine). Unset: queues live in PostgreSQL (schema `bullmq`).',
     parse: asUrl('redis', 'rediss'),
     secret: true,
   },
@@ -144,7 +152,8 @@ export const VARIABLES = {
   },
   ADMIN_API_KEY: {
     name: 'ADMIN_API_KEY',
-    description: 'Bootstraps an `admin` API key at start (stored hashed). Use `npm run cli -- api-key create` for more.',
+    description:
+      'Bootstraps an `admin` API key at start (stored hashed). Use `npm run cli -- api-key create` for more.',
     parse: asSecret(16),
     secret: true,
   },
@@ -175,7 +184,8 @@ export const VARIABLES = {
   },
   EASYPOST_WEBHOOK_SECRET: {
     name: 'EASYPOST_WEBHOOK_SECRET',
-    description: 'EasyPost webhook secret (`X-Hmac-Signature`). Unset: the endpoint answers 401 `webhook_not_configured`.',
+    description:
+      'EasyPost webhook secret (`X-Hmac-Signature`). Unset: the endpoint answers 401 `webhook_not_configured`.',
     parse: asSecret(1),
     secret: true,
   },
@@ -200,7 +210,8 @@ export const VARIABLES = {
   DEFAULT_COUNTRY: {
     name: 'DEFAULT_COUNTRY',
     default: 'US',
-    description: 'Country used to parse phone numbers written without a country code when the customer has none.',
+    description:
+      'Country used to parse phone numbers written without a country code when the customer has none.',
     parse: asCountry,
   },
   NO_SCAN_DELAY_DAYS: {
@@ -229,11 +240,13 @@ export const VARIABLES = {
   TWILIO_FROM_NUMBER: {
     name: 'TWILIO_FROM_NUMBER',
     description: 'Sender number in E.164 when no messaging service is set.',
-    parse: (raw: string) => (/^\+[1-9]\d{6,14}$/.test(raw) ? ok(raw) : bad('an E.164 number such as +15005550006')),
+    parse: (raw: string) =>
+      /^\+[1-9]\d{6,14}$/.test(raw) ? ok(raw) : bad('an E.164 number such as +15005550006'),
   },
   TWILIO_API_BASE_URL: {
     name: 'TWILIO_API_BASE_URL',
-    description: 'Send the Twilio SDK to a Twilio-compatible server instead (tests, benchmarks, local mocks).',
+    description:
+      'Send the Twilio SDK to a Twilio-compatible server instead (tests, benchmarks, local mocks).',
     parse: asUrl('http', 'https'),
   },
   SMS_MAX_SEGMENTS: {
@@ -278,7 +291,12 @@ export const VARIABLES = {
     parse: asSecret(16),
     secret: true,
   },
-  BRAND_NAME: { name: 'BRAND_NAME', default: 'Wismo Store', description: 'Shown in messages.', parse: asString },
+  BRAND_NAME: {
+    name: 'BRAND_NAME',
+    default: 'Wismo Store',
+    description: 'Shown in messages.',
+    parse: asString,
+  },
   SUPPORT_URL: {
     name: 'SUPPORT_URL',
     default: 'https://example.com/help',
@@ -302,7 +320,7 @@ export const VARIABLES = {
     name: 'QUIET_HOURS',
     default: '21:00-08:00',
     description:
-      'SMS quiet hours in the customer\'s time zone, optionally per type: `21:00-08:00;exception=off;out_for_delivery=22:00-07:00`.',
+      "SMS quiet hours in the customer's time zone, optionally per type: `21:00-08:00;exception=off;out_for_delivery=22:00-07:00`.",
     parse: asString,
   },
   PICKUP_REMINDER_DAYS: {
@@ -319,7 +337,8 @@ export const VARIABLES = {
   },
   CHAT_TOKEN_SECRET: {
     name: 'CHAT_TOKEN_SECRET',
-    description: 'HS256 key for storefront shopper tokens (`Authorization: Bearer` JWT with the customer id).',
+    description:
+      'HS256 key for storefront shopper tokens (`Authorization: Bearer` JWT with the customer id).',
     parse: asSecret(16),
     secret: true,
   },
@@ -332,18 +351,21 @@ export const VARIABLES = {
   CHAT_ALLOWED_ORIGINS: {
     name: 'CHAT_ALLOWED_ORIGINS',
     default: '',
-    description: 'Comma-separated store origins allowed to call the chat API from a browser (CORS). Empty: same origin only.',
+    description:
+      'Comma-separated store origins allowed to call the chat API from a browser (CORS). Empty: same origin only.',
     parse: asList,
   },
   CHAT_ORDER_NUMBER_PATTERN: {
     name: 'CHAT_ORDER_NUMBER_PATTERN',
     default: '',
-    description: 'Regular expression for the store\'s order numbers in chat messages. Empty: the built-in pattern.',
+    description:
+      "Regular expression for the store's order numbers in chat messages. Empty: the built-in pattern.",
     parse: asRegExp,
   },
   HANDOFF_WEBHOOK_URL: {
     name: 'HANDOFF_WEBHOOK_URL',
-    description: 'When set, chat hand-offs are POSTed here, signed Standard Webhooks style with `HANDOFF_WEBHOOK_SECRET`.',
+    description:
+      'When set, chat hand-offs are POSTed here, signed Standard Webhooks style with `HANDOFF_WEBHOOK_SECRET`.',
     parse: asUrl('http', 'https'),
   },
   HANDOFF_WEBHOOK_SECRET: {

@@ -61,7 +61,10 @@ export function applyDevSecrets(config: AppConfig): { config: AppConfig; applied
         shippoToken: pick(config.webhooks.shippoToken, 'SHIPPO_WEBHOOK_TOKEN'),
         genericSecret: pick(config.webhooks.genericSecret, 'GENERIC_WEBHOOK_SECRET'),
       },
-      email: { ...config.email, unsubscribeSecret: pick(config.email.unsubscribeSecret, 'UNSUBSCRIBE_SECRET') },
+      email: {
+        ...config.email,
+        unsubscribeSecret: pick(config.email.unsubscribeSecret, 'UNSUBSCRIBE_SECRET'),
+      },
       chat: { ...config.chat, tokenSecret: pick(config.chat.tokenSecret, 'CHAT_TOKEN_SECRET') },
     },
   };

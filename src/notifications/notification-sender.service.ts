@@ -62,11 +62,11 @@ export class NotificationSender {
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
   ) {
-    this.outcomes = metrics.counter('wismo_notifications_total', 'Notifications by type, channel and final status', [
-      'type',
-      'channel',
-      'status',
-    ]);
+    this.outcomes = metrics.counter(
+      'wismo_notifications_total',
+      'Notifications by type, channel and final status',
+      ['type', 'channel', 'status'],
+    );
     this.latency = metrics.histogram(
       'wismo_notification_latency_seconds',
       'From the shipment change reaching us to the provider accepting the message',
@@ -94,7 +94,11 @@ export class NotificationSender {
     }
     if (n.channel === 'sms') {
       // Quiet hours are re-checked at send time: a retry or a late job must not text at 3 a.m.
-      const allowed = nextAllowedSendTime(this.clock.now(), customer.timeZone, quietWindowFor(this.policy.quietHours, n.type));
+      const allowed = nextAllowedSendTime(
+        this.clock.now(),
+        customer.timeZone,
+        quietWindowFor(this.policy.quietHours, n.type),
+      );
       if (allowed.getTime() > this.clock.now().getTime() + 1000) {
         await this.update(n.id, { status: 'queued', scheduledFor: allowed, quietHoursDelayed: true });
         await this.dispatcher.enqueue([{ id: n.id, channel: n.channel, scheduledFor: allowed }]);
@@ -129,10 +133,23 @@ export class NotificationSender {
       return 'sent';
     } catch (err) {
       const error =
-        err instanceof ChannelError ? err : new ChannelError('transient', 'unexpected', (err as Error).message ?? 'unknown error');
-      await this.recordAttempt(n, error.kind === 'permanent' ? 'permanent_error' : 'transient_error', started, null, error.code, error.message);
+        err instanceof ChannelError
+          ? err
+          : new ChannelError('transient', 'unexpected', (err as Error).message ?? 'unknown error');
+      await this.recordAttempt(
+        n,
+        error.kind === 'permanent' ? 'permanent_error' : 'transient_error',
+        started,
+        null,
+        error.code,
+        error.message,
+      );
       if (error.kind !== 'permanent' && !isLastAttempt) {
-        await this.update(n.id, { status: 'queued', errorCode: error.code, errorMessage: error.message.slice(0, 500) });
+        await this.update(n.id, {
+          status: 'queued',
+          errorCode: error.code,
+          errorMessage: error.message.slice(0, 500),
+        });
         throw err instanceof Error ? err : error; // BullMQ retries with the notification backoff
       }
       await this.finish(n, 'failed', error.code, error.message.slice(0, 500));
@@ -157,13 +174,20 @@ export class NotificationSender {
     return this.dataSource.getRepository(Notification).findOneBy({ id });
   }
 
-  private stillWanted(n: Notification, shipment: Shipment): { status: 'skipped' | 'cancelled'; reason: string } | null {
+  private stillWanted(
+    n: Notification,
+    shipment: Shipment,
+  ): { status: 'skipped' | 'cancelled'; reason: string } | null {
     if (n.resendOf) return null; // a person asked for it
-    if (shipment.status === 'returned' && n.type !== 'returned_to_sender') return { status: 'skipped', reason: 'returned_to_sender' };
+    if (shipment.status === 'returned' && n.type !== 'returned_to_sender')
+      return { status: 'skipped', reason: 'returned_to_sender' };
     if (shipment.status === 'delivered' && !['delivered'].includes(n.type)) {
       return { status: 'cancelled', reason: 'superseded' };
     }
-    if (n.type === 'pickup_reminder' && (shipment.status !== 'available_for_pickup' || shipment.collectedAtPickup)) {
+    if (
+      n.type === 'pickup_reminder' &&
+      (shipment.status !== 'available_for_pickup' || shipment.collectedAtPickup)
+    ) {
       return { status: 'skipped', reason: 'not_awaiting_pickup' };
     }
     return null;
@@ -174,15 +198,31 @@ export class NotificationSender {
     const vars = await this.variables(shipment, order, customer, template.locale, n.channel);
     if (n.channel === 'sms') {
       const sms = this.templates.engine.renderSms(template.parts.body ?? '', vars);
-      Object.assign(n, { renderedText: sms.body, segments: sms.analysis.segments, encoding: sms.analysis.encoding });
+      Object.assign(n, {
+        renderedText: sms.body,
+        segments: sms.analysis.segments,
+        encoding: sms.analysis.encoding,
+      });
     } else {
       const email = this.templates.engine.renderEmail(
-        { subject: template.parts.subject ?? '', html: template.parts.html ?? '', text: template.parts.text ?? null },
+        {
+          subject: template.parts.subject ?? '',
+          html: template.parts.html ?? '',
+          text: template.parts.text ?? null,
+        },
         vars,
       );
-      Object.assign(n, { renderedSubject: email.subject, renderedHtml: email.html, renderedText: email.text });
+      Object.assign(n, {
+        renderedSubject: email.subject,
+        renderedHtml: email.html,
+        renderedText: email.text,
+      });
     }
-    Object.assign(n, { templateVersionId: template.versionId, templateVersion: template.version, locale: template.locale });
+    Object.assign(n, {
+      templateVersionId: template.versionId,
+      templateVersion: template.version,
+      locale: template.locale,
+    });
     await this.update(n.id, {
       renderedSubject: n.renderedSubject,
       renderedHtml: n.renderedHtml,
@@ -215,7 +255,8 @@ export class NotificationSender {
       shipment: {
         carrier: shipment.carrier,
         trackingNumber: shipment.trackingNumber,
-        trackingUrl: carrierTrackingUrl(shipment.carrier, shipment.trackingNumber) ?? this.config.brand.supportUrl,
+        trackingUrl:
+          carrierTrackingUrl(shipment.carrier, shipment.trackingNumber) ?? this.config.brand.supportUrl,
         status: shipment.status,
         reason: shipment.exceptionReason,
         eta: toTemplateEta(shipment.eta),
@@ -224,7 +265,12 @@ export class NotificationSender {
         collectedAtPickup: shipment.collectedAtPickup,
         deliveredAt: shipment.deliveredAt?.toISOString() ?? null,
       },
-      brand: { name: this.config.brand.name, supportUrl: this.config.brand.supportUrl, websiteUrl: null, logoUrl: null },
+      brand: {
+        name: this.config.brand.name,
+        supportUrl: this.config.brand.supportUrl,
+        websiteUrl: null,
+        logoUrl: null,
+      },
       unsubscribeUrl: channel === 'email' ? this.unsubscribe.url(customer.id, 'shipping_updates') : null,
     };
   }
@@ -243,7 +289,8 @@ export class NotificationSender {
       ...(result.segments ? { segments: result.segments, encoding: result.encoding ?? null } : {}),
     });
     this.outcomes.inc({ type: n.type, channel: n.channel, status: 'sent' });
-    if (n.eventReceivedAt) this.latency.observe({ channel: n.channel }, (now.getTime() - n.eventReceivedAt.getTime()) / 1000);
+    if (n.eventReceivedAt)
+      this.latency.observe({ channel: n.channel }, (now.getTime() - n.eventReceivedAt.getTime()) / 1000);
   }
 
   private async recordAttempt(
@@ -281,7 +328,10 @@ export class NotificationSender {
       ...(status === 'failed' ? { errorCode: reason, errorMessage: message ?? null } : {}),
     });
     this.outcomes.inc({ type: n.type, channel: n.channel, status });
-    this.logger.log({ notificationId: n.id, type: n.type, channel: n.channel, status, reason }, 'notification finished');
+    this.logger.log(
+      { notificationId: n.id, type: n.type, channel: n.channel, status, reason },
+      'notification finished',
+    );
     return status;
   }
 
@@ -289,7 +339,9 @@ export class NotificationSender {
   private async fallBackToEmail(n: Notification, customer: Customer): Promise<void> {
     if (!customer.email || !SMS_FALLBACK_TYPES.has(n.type)) return;
     const repo = this.dataSource.getRepository(Notification);
-    const existing = await repo.findOne({ where: { shipmentId: n.shipmentId, type: n.type, channel: 'email' } });
+    const existing = await repo.findOne({
+      where: { shipmentId: n.shipmentId, type: n.type, channel: 'email' },
+    });
     if (existing && existing.status !== 'cancelled' && existing.status !== 'skipped') return;
     const fallback = await repo.save(
       repo.create({

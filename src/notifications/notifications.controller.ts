@@ -1,13 +1,26 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { Roles } from '../auth/auth.decorators';
 import { AppException } from '../common/app.exception';
 import { NotificationsService } from './notifications.service';
 import { CHANNELS, NOTIFICATION_STATUSES, NOTIFICATION_TYPES } from './notification.types';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new AppException('bad_request', 'id must be a UUID') });
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () => new AppException('bad_request', 'id must be a UUID'),
+});
 
 export class NotificationQueryDto {
   @IsOptional() @IsString() orderId?: string;

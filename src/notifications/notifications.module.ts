@@ -25,11 +25,17 @@ export class NotificationsModule {
     const workers: Provider[] = role === 'api' ? [] : [SmsNotificationProcessor, EmailNotificationProcessor];
     return {
       module: NotificationsModule,
-      imports: [TypeOrmModule.forFeature([Notification, NotificationAttempt, CustomerPreference, Suppression])],
+      imports: [
+        TypeOrmModule.forFeature([Notification, NotificationAttempt, CustomerPreference, Suppression]),
+      ],
       controllers: [NotificationsController],
       providers: [
         { provide: CLOCK, useFactory: (): Clock => ({ now: systemClock.now }) },
-        { provide: NOTIFICATION_CONFIG, inject: [APP_CONFIG], useFactory: (c: AppConfig) => notificationConfigFrom(c) },
+        {
+          provide: NOTIFICATION_CONFIG,
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => notificationConfigFrom(c),
+        },
         NotificationPlanner,
         NotificationDispatcher,
         NotificationSender,

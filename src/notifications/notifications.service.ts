@@ -39,7 +39,12 @@ export class NotificationsService {
     if (q.channel) qb.andWhere('n.channel = :channel', { channel: q.channel });
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
-    const [rows, total] = await qb.orderBy('n.created_at', 'DESC').addOrderBy('n.id').take(limit).skip(offset).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('n.created_at', 'DESC')
+      .addOrderBy('n.id')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
     return { items: rows.map(summarise), total, limit, offset };
   }
 
@@ -102,7 +107,8 @@ export class NotificationsService {
   }
 
   async setPreferences(customerId: string, preferences: PreferenceDto[]) {
-    if (!(await this.dataSource.getRepository(Customer).existsBy({ id: customerId }))) throw AppException.notFound('Customer');
+    if (!(await this.dataSource.getRepository(Customer).existsBy({ id: customerId })))
+      throw AppException.notFound('Customer');
     await this.dataSource.transaction(async (manager) => {
       for (const p of preferences) {
         await manager
@@ -120,14 +126,23 @@ export class NotificationsService {
   async preferences(customerId: string) {
     const customer = await this.dataSource.getRepository(Customer).findOneBy({ id: customerId });
     if (!customer) throw AppException.notFound('Customer');
-    const rows = await this.dataSource.getRepository(CustomerPreference).find({ where: { customerId }, order: { type: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(CustomerPreference)
+      .find({ where: { customerId }, order: { type: 'ASC' } });
     const addresses = [customer.email, customer.phone].filter((a): a is string => !!a);
     const suppressions = addresses.length
-      ? await this.dataSource.getRepository(Suppression).find({ where: { address: In(addresses) }, order: { createdAt: 'DESC' } })
+      ? await this.dataSource
+          .getRepository(Suppression)
+          .find({ where: { address: In(addresses) }, order: { createdAt: 'DESC' } })
       : [];
     return {
       customerId,
-      preferences: rows.map((r) => ({ type: r.type, channel: r.channel, enabled: r.enabled, updatedAt: r.updatedAt.toISOString() })),
+      preferences: rows.map((r) => ({
+        type: r.type,
+        channel: r.channel,
+        enabled: r.enabled,
+        updatedAt: r.updatedAt.toISOString(),
+      })),
       suppressions: suppressions.map((s) => ({
         channel: s.channel,
         reason: s.reason,

@@ -20,7 +20,11 @@ export class MaintenanceProcessor extends WorkerHost {
 
   async process(job: Job): Promise<unknown> {
     if (job.name === JobName.Ping) {
-      return { processedBy: `${hostname()}:${process.pid}`, role: this.config.role, at: new Date().toISOString() };
+      return {
+        processedBy: `${hostname()}:${process.pid}`,
+        role: this.config.role,
+        at: new Date().toISOString(),
+      };
     }
     const task = this.registry.get(job.name as JobName);
     if (!task) {

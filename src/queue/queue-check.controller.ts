@@ -15,7 +15,9 @@ export class QueueCheckController {
   @Post('queue-check')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Round-trip a job through the queue backend and a worker; answers who processed it' })
+  @ApiOperation({
+    summary: 'Round-trip a job through the queue backend and a worker; answers who processed it',
+  })
   async check(): Promise<{ ok: true; latencyMs: number; result: unknown }> {
     const id = randomUUID();
     const started = Date.now();
@@ -25,9 +27,13 @@ export class QueueCheckController {
       const job = await queue.getJob(`ping-${id}`);
       // Judge by the snapshot that carries the return value: isCompleted() reads the live state, which can
       // already be "completed" while this snapshot (taken a moment earlier) still has no return value.
-      if (job?.finishedOn && !job.failedReason) return { ok: true, latencyMs: Date.now() - started, result: job.returnvalue };
+      if (job?.finishedOn && !job.failedReason)
+        return { ok: true, latencyMs: Date.now() - started, result: job.returnvalue };
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new AppException('unavailable', 'No worker processed the check job within 10 s: is a worker process running?');
+    throw new AppException(
+      'unavailable',
+      'No worker processed the check job within 10 s: is a worker process running?',
+    );
   }
 }

@@ -48,7 +48,14 @@ export class QueueService {
   async counts(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};
     for (const name of ALL_QUEUES) {
-      out[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+      out[name] = await this.queue(name).getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'completed',
+        'failed',
+        'prioritized',
+      );
     }
     return out;
   }

@@ -121,7 +121,7 @@ pre.diff .add { background:#e6f6ea; color:#135c2c; } pre.diff .del { background:
 const SCRIPT = String.raw`
 (function () {
   'use strict';
-  var KEY_STORAGE = 'wismo.templates.apiKey';
+  var KEY_STORAGE = 'wismo.apiKey';
   var state = { key: sessionStorage.getItem(KEY_STORAGE), list: [], channel: 'sms', locale: 'en', type: null,
     detail: null, parts: {}, activePart: 'body', dirty: false, previewSeq: 0, previewTimer: null, device: 'desktop',
     data: 'sample', lastProblems: [] };

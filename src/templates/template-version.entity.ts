@@ -9,7 +9,10 @@ export type TemplateVersionStatus = 'draft' | 'published' | 'archived';
  */
 @Entity('template_versions')
 @Index('uq_template_versions_number', ['type', 'channel', 'locale', 'version'], { unique: true })
-@Index('uq_template_versions_published', ['type', 'channel', 'locale'], { unique: true, where: `status = 'published'` })
+@Index('uq_template_versions_published', ['type', 'channel', 'locale'], {
+  unique: true,
+  where: `status = 'published'`,
+})
 export class TemplateVersion {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -75,12 +75,18 @@ export class CustomerDto {
   @Validate(IanaTimeZone)
   timeZone?: string;
 
-  @ApiPropertyOptional({ example: 'ES', description: 'ISO 3166-1 alpha-2; also the default region for the phone number' })
+  @ApiPropertyOptional({
+    example: 'ES',
+    description: 'ISO 3166-1 alpha-2; also the default region for the phone number',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as US' })
   country?: string;
 
-  @ApiPropertyOptional({ example: '28013', description: 'Delivery postcode; lets the shopper verify in chat' })
+  @ApiPropertyOptional({
+    example: '28013',
+    description: 'Delivery postcode; lets the shopper verify in chat',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(20)
@@ -96,7 +102,9 @@ export class ShipmentRefDto {
   @ApiProperty({ example: '1Z999AA10123456784' })
   @IsString()
   @Length(4, 100)
-  @Matches(/^[A-Za-z0-9 -]+$/, { message: 'trackingNumber may contain letters, digits, spaces and dashes only' })
+  @Matches(/^[A-Za-z0-9 -]+$/, {
+    message: 'trackingNumber may contain letters, digits, spaces and dashes only',
+  })
   trackingNumber: string;
 }
 

@@ -33,7 +33,9 @@ export class OrdersController {
 
   @Get('orders/:externalId')
   @Roles('integration', 'support')
-  @ApiOperation({ summary: 'An order with its customer, shipments (events newest first) and notification timeline' })
+  @ApiOperation({
+    summary: 'An order with its customer, shipments (events newest first) and notification timeline',
+  })
   async get(@Param('externalId') externalId: string): Promise<OrderView> {
     const order = await this.orders.view(externalId);
     if (!order) throw AppException.notFound(`Order ${externalId}`);
@@ -43,7 +45,13 @@ export class OrdersController {
   @Get('shipments/:id')
   @Roles('integration', 'support')
   @ApiOperation({ summary: 'One shipment with its events, newest first' })
-  async shipment(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new AppException('bad_request', 'id must be a UUID') })) id: string): Promise<ShipmentView> {
+  async shipment(
+    @Param(
+      'id',
+      new ParseUUIDPipe({ exceptionFactory: () => new AppException('bad_request', 'id must be a UUID') }),
+    )
+    id: string,
+  ): Promise<ShipmentView> {
     const shipment = await this.dataSource.getRepository(Shipment).findOneBy({ id });
     if (!shipment) throw AppException.notFound('Shipment');
     return (await this.orders.shipmentViews([shipment]))[0];
@@ -54,7 +62,10 @@ export class OrdersController {
   @ApiQuery({ name: 'trackingNumber', required: true })
   @ApiQuery({ name: 'carrier', required: false })
   @ApiOperation({ summary: 'Shipments with this tracking number (and carrier), each with its events' })
-  async find(@Query('trackingNumber') trackingNumber?: string, @Query('carrier') carrier?: string): Promise<ShipmentView[]> {
+  async find(
+    @Query('trackingNumber') trackingNumber?: string,
+    @Query('carrier') carrier?: string,
+  ): Promise<ShipmentView[]> {
     if (typeof trackingNumber !== 'string' || !trackingNumber.trim() || trackingNumber.length > 100) {
       throw AppException.validation([{ field: 'trackingNumber', message: 'is required (1-100 characters)' }]);
     }
@@ -64,7 +75,9 @@ export class OrdersController {
     const where = carrier
       ? { trackingNumber: trackingNumber.trim(), carrier: normaliseCarrier(carrier) }
       : { trackingNumber: trackingNumber.trim() };
-    const shipments = await this.dataSource.getRepository(Shipment).find({ where, order: { createdAt: 'ASC' } });
+    const shipments = await this.dataSource
+      .getRepository(Shipment)
+      .find({ where, order: { createdAt: 'ASC' } });
     return this.orders.shipmentViews(shipments);
   }
 }

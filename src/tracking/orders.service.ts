@@ -29,7 +29,13 @@ export interface ShipmentView {
   deliveredAt: string | null;
   collectedAtPickup: boolean;
   pickup: Shipment['pickup'];
-  events: { status: string; reason: string | null; occurredAt: string | null; description: string; location: string | null }[];
+  events: {
+    status: string;
+    reason: string | null;
+    occurredAt: string | null;
+    description: string;
+    location: string | null;
+  }[];
 }
 
 export interface NotificationSummary {
@@ -50,7 +56,15 @@ export interface OrderView {
   id: string;
   externalId: string;
   promisedDate: string | null;
-  customer: { id: string; name: string; email: string | null; phone: string | null; locale: string; timeZone: string; country: string | null };
+  customer: {
+    id: string;
+    name: string;
+    email: string | null;
+    phone: string | null;
+    locale: string;
+    timeZone: string;
+    country: string | null;
+  };
   shipments: ShipmentView[];
   notifications: NotificationSummary[];
 }
@@ -69,15 +83,25 @@ export class OrdersService {
   async upsert(externalId: string, dto: UpsertOrderDto): Promise<{ order: OrderView; created: boolean }> {
     const problems: FieldProblem[] = [];
     if (!EXTERNAL_ID.test(externalId)) {
-      problems.push({ field: 'externalId', message: 'must be 1-100 characters: letters, digits and . _ # : -' });
+      problems.push({
+        field: 'externalId',
+        message: 'must be 1-100 characters: letters, digits and . _ # : -',
+      });
     }
     const email = dto.customer.email?.trim().toLowerCase() || null;
     const country = (dto.customer.country?.toUpperCase() ?? null) as CountryCode | null;
     let phone: string | null = null;
     if (dto.customer.phone?.trim()) {
-      const parsed = parsePhoneNumberFromString(dto.customer.phone, country ?? (this.config.tracking.defaultCountry as CountryCode));
+      const parsed = parsePhoneNumberFromString(
+        dto.customer.phone,
+        country ?? (this.config.tracking.defaultCountry as CountryCode),
+      );
       if (parsed?.isValid()) phone = parsed.number;
-      else problems.push({ field: 'customer.phone', message: `is not a valid phone number for ${country ?? this.config.tracking.defaultCountry}` });
+      else
+        problems.push({
+          field: 'customer.phone',
+          message: `is not a valid phone number for ${country ?? this.config.tracking.defaultCountry}`,
+        });
     }
     if (!email && !dto.customer.phone?.trim()) {
       problems.push({ field: 'customer', message: 'needs an email or a phone number (or both)' });
@@ -85,7 +109,8 @@ export class OrdersService {
     const seen = new Set<string>();
     dto.shipments.forEach((s, i) => {
       const key = s.trackingNumber.trim().toUpperCase();
-      if (seen.has(key)) problems.push({ field: `shipments.${i}.trackingNumber`, message: 'is listed twice' });
+      if (seen.has(key))
+        problems.push({ field: `shipments.${i}.trackingNumber`, message: 'is listed twice' });
       seen.add(key);
     });
     if (problems.length) throw AppException.validation(problems);
@@ -105,7 +130,9 @@ export class OrdersService {
         country,
         postcode: dto.customer.postcode?.trim().toUpperCase() ?? null,
       };
-      let customer = order ? await manager.findOneBy(Customer, { id: order.customerId }) : await this.findCustomer(manager, email, phone);
+      let customer = order
+        ? await manager.findOneBy(Customer, { id: order.customerId })
+        : await this.findCustomer(manager, email, phone);
       if (customer) {
         Object.assign(customer, customerValues);
         customer = await manager.save(Customer, customer);
@@ -125,7 +152,8 @@ export class OrdersService {
           .setLock('pessimistic_write')
           .where('s.tracking_number = :trackingNumber', { trackingNumber })
           .getMany();
-        const shipment = existing.find((s) => s.carrier === carrier) ?? (existing.length === 1 ? existing[0] : null);
+        const shipment =
+          existing.find((s) => s.carrier === carrier) ?? (existing.length === 1 ? existing[0] : null);
         if (shipment) {
           const wasOrphan = !shipment.orderId;
           shipment.orderId = order.id;
@@ -133,7 +161,13 @@ export class OrdersService {
           await manager.save(Shipment, shipment);
           if (wasOrphan) joined.push(...(await this.ingest.announceJoined(manager, shipment, order)));
         } else {
-          await manager.insert(Shipment, { orderId: order.id, carrier, trackingNumber, promisedDate: order.promisedDate, status: 'unknown' });
+          await manager.insert(Shipment, {
+            orderId: order.id,
+            carrier,
+            trackingNumber,
+            promisedDate: order.promisedDate,
+            status: 'unknown',
+          });
         }
       }
       return isNew;
@@ -143,16 +177,24 @@ export class OrdersService {
   }
 
   /** The same shopper across orders: by email when there is one (phones are shared in households), else by phone. */
-  private async findCustomer(manager: EntityManager, email: string | null, phone: string | null): Promise<Customer | null> {
+  private async findCustomer(
+    manager: EntityManager,
+    email: string | null,
+    phone: string | null,
+  ): Promise<Customer | null> {
     if (email) return manager.findOne(Customer, { where: { email }, order: { createdAt: 'ASC' } });
-    return phone ? manager.findOne(Customer, { where: { phone, email: IsNull() }, order: { createdAt: 'ASC' } }) : null;
+    return phone
+      ? manager.findOne(Customer, { where: { phone, email: IsNull() }, order: { createdAt: 'ASC' } })
+      : null;
   }
 
   async view(externalId: string): Promise<OrderView | null> {
     const order = await this.dataSource.getRepository(Order).findOneBy({ externalId });
     if (!order) return null;
     const customer = await this.dataSource.getRepository(Customer).findOneByOrFail({ id: order.customerId });
-    const shipments = await this.dataSource.getRepository(Shipment).find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } });
+    const shipments = await this.dataSource
+      .getRepository(Shipment)
+      .find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } });
     const notifications = await this.dataSource
       .getRepository(Notification)
       .find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } });

@@ -39,10 +39,11 @@ export class TrackingIngestService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
-    this.eventsCounter = metrics.counter('wismo_tracking_events_total', 'Tracking events received, by provider and outcome', [
-      'provider',
-      'outcome',
-    ]);
+    this.eventsCounter = metrics.counter(
+      'wismo_tracking_events_total',
+      'Tracking events received, by provider and outcome',
+      ['provider', 'outcome'],
+    );
     this.scanLatency = metrics.histogram(
       'wismo_scan_latency_seconds',
       'Time from the carrier scan to our receipt',
@@ -55,7 +56,9 @@ export class TrackingIngestService {
     const result: IngestResult = { shipments: 0, newEvents: 0, duplicateEvents: 0, notifications: 0 };
     const created: Notification[] = [];
     for (const update of updates) {
-      const outcome = await this.dataSource.transaction((manager) => this.applyOne(manager, update, receivedAt));
+      const outcome = await this.dataSource.transaction((manager) =>
+        this.applyOne(manager, update, receivedAt),
+      );
       result.shipments += 1;
       result.newEvents += outcome.newEvents;
       result.duplicateEvents += outcome.duplicates;
@@ -77,18 +80,24 @@ export class TrackingIngestService {
     this.eventsCounter.inc({ provider: update.provider, outcome: 'new' }, inserted.length);
     if (duplicates) this.eventsCounter.inc({ provider: update.provider, outcome: 'duplicate' }, duplicates);
     for (const ev of inserted) {
-      if (ev.occurredAt) this.scanLatency.observe({ provider: update.provider }, Math.max(0, (receivedAt.getTime() - ev.occurredAt.getTime()) / 1000));
+      if (ev.occurredAt)
+        this.scanLatency.observe(
+          { provider: update.provider },
+          Math.max(0, (receivedAt.getTime() - ev.occurredAt.getTime()) / 1000),
+        );
     }
 
     // "Before shipping" means before the first carrier scan, not before we first heard of the parcel.
-    const [{ first }] = (await manager.query('SELECT min(occurred_at) AS first FROM tracking_events WHERE shipment_id = $1', [
-      shipment.id,
-    ])) as { first: Date | null }[];
+    const [{ first }] = (await manager.query(
+      'SELECT min(occurred_at) AS first FROM tracking_events WHERE shipment_id = $1',
+      [shipment.id],
+    )) as { first: Date | null }[];
     const { next, changes, warnings } = applyUpdate(stateOf(shipment), update, inserted, {
       now: receivedAt,
       shippedAt: first ?? shipment.createdAt,
     });
-    for (const warning of warnings) this.logger.warn({ shipmentId: shipment.id, provider: update.provider }, warning);
+    for (const warning of warnings)
+      this.logger.warn({ shipmentId: shipment.id, provider: update.provider }, warning);
 
     const previousEta = shipment.eta;
     Object.assign(shipment, {
@@ -109,7 +118,12 @@ export class TrackingIngestService {
     }
     await manager.save(Shipment, shipment);
     if (changes.some((c) => c.kind === 'eta_changed')) {
-      await manager.insert(EtaHistory, { shipmentId: shipment.id, eta: next.eta, previousEta, provider: update.provider });
+      await manager.insert(EtaHistory, {
+        shipmentId: shipment.id,
+        eta: next.eta,
+        previousEta,
+        provider: update.provider,
+      });
     }
 
     const notifications = changes.length
@@ -134,7 +148,8 @@ export class TrackingIngestService {
       .where('s.tracking_number = :trackingNumber', { trackingNumber })
       .getMany();
     // One parcel per tracking number in practice; the carrier name decides only when two carriers reuse one.
-    const match = candidates.find((s) => s.carrier === carrier) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    const match =
+      candidates.find((s) => s.carrier === carrier) ?? (candidates.length === 1 ? candidates[0] : undefined);
     if (match) return match;
     await manager
       .createQueryBuilder()
@@ -151,7 +166,11 @@ export class TrackingIngestService {
   }
 
   /** Inserts the events not seen before and returns them; the content hash makes redelivery a no-op. */
-  private async insertEvents(manager: EntityManager, shipment: Shipment, update: TrackingUpdate): Promise<TrackingEventInput[]> {
+  private async insertEvents(
+    manager: EntityManager,
+    shipment: Shipment,
+    update: TrackingUpdate,
+  ): Promise<TrackingEventInput[]> {
     if (!update.events.length) return [];
     const byHash = new Map<string, TrackingEventInput>();
     for (const ev of update.events) byHash.set(eventContentHash(shipment.trackingNumber, ev), ev);
@@ -230,7 +249,12 @@ export class TrackingIngestService {
           current: null,
           cause: 'no_scan',
         };
-        created.push(...(await this.planner.planWithin(manager, shipment, [change], { receivedAt: now, eventOccurredAt: now })));
+        created.push(
+          ...(await this.planner.planWithin(manager, shipment, [change], {
+            receivedAt: now,
+            eventOccurredAt: now,
+          })),
+        );
       });
     }
     await this.dispatcher.enqueue(created);
@@ -249,7 +273,10 @@ export class TrackingIngestService {
       collectedAtPickup: shipment.collectedAtPickup,
       occurredAt: shipment.lastEventAt,
     };
-    return this.planner.planWithin(manager, shipment, [change], { receivedAt: new Date(), eventOccurredAt: shipment.lastEventAt });
+    return this.planner.planWithin(manager, shipment, [change], {
+      receivedAt: new Date(),
+      eventOccurredAt: shipment.lastEventAt,
+    });
   }
 }
 

@@ -29,6 +29,10 @@ export class TrackingModule implements OnModuleInit {
 
   onModuleInit(): void {
     void this.config;
-    this.registry.register({ job: JobName.CheckStaleShipments, everyMs: 60 * 60_000, run: () => this.ingest.flagStaleShipments() });
+    this.registry.register({
+      job: JobName.CheckStaleShipments,
+      everyMs: 60 * 60_000,
+      run: () => this.ingest.flagStaleShipments(),
+    });
   }
 }

@@ -11,7 +11,12 @@ import { parseShippoWebhook } from './shippo.mapper';
 import { IngestResult, TrackingIngestService } from './tracking-ingest.service';
 import { TrackingPayloadError } from './tracking-payload.error';
 import type { TrackingUpdate } from './tracking.types';
-import { safeEqual, verifyAfterShipSignature, verifyEasyPostSignature, verifyStandardWebhook } from './webhook-signature';
+import {
+  safeEqual,
+  verifyAfterShipSignature,
+  verifyEasyPostSignature,
+  verifyStandardWebhook,
+} from './webhook-signature';
 
 type RawRequest = FastifyRequest & { rawBody?: Buffer };
 
@@ -42,9 +47,13 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiHeader({ name: 'aftership-hmac-sha256', description: 'base64 HMAC-SHA256 of the raw body' })
   @ApiOperation({ summary: 'AfterShip tracking_update and edd_revise' })
-  aftership(@Req() req: RawRequest, @Headers('aftership-hmac-sha256') signature?: string): Promise<IngestResult> {
+  aftership(
+    @Req() req: RawRequest,
+    @Headers('aftership-hmac-sha256') signature?: string,
+  ): Promise<IngestResult> {
     const secret = this.secret(this.config.webhooks.aftershipSecret, 'AfterShip');
-    if (!verifyAfterShipSignature(rawBody(req), signature, secret)) throw invalidSignature('aftership-hmac-sha256');
+    if (!verifyAfterShipSignature(rawBody(req), signature, secret))
+      throw invalidSignature('aftership-hmac-sha256');
     return this.accept(req, parseAfterShipWebhook);
   }
 
@@ -53,7 +62,8 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Shippo track_updated; the registered URL carries ?token=SHIPPO_WEBHOOK_TOKEN' })
   shippo(@Req() req: RawRequest, @Query('token') token?: unknown): Promise<IngestResult> {
     const secret = this.secret(this.config.webhooks.shippoToken, 'Shippo');
-    if (typeof token !== 'string' || !safeEqual(token, secret)) throw invalidSignature('token query parameter');
+    if (typeof token !== 'string' || !safeEqual(token, secret))
+      throw invalidSignature('token query parameter');
     return this.accept(req, parseShippoWebhook);
   }
 
@@ -61,9 +71,15 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiHeader({ name: 'webhook-id', required: true })
   @ApiHeader({ name: 'webhook-timestamp', required: true, description: 'Unix seconds; 5-minute tolerance' })
-  @ApiHeader({ name: 'webhook-signature', required: true, description: 'v1,<base64 HMAC-SHA256 of id.timestamp.body>' })
+  @ApiHeader({
+    name: 'webhook-signature',
+    required: true,
+    description: 'v1,<base64 HMAC-SHA256 of id.timestamp.body>',
+  })
   @ApiBody({ schema: GENERIC_BODY_SCHEMA as never })
-  @ApiOperation({ summary: 'Our canonical event format, one event or a batch, signed Standard Webhooks style' })
+  @ApiOperation({
+    summary: 'Our canonical event format, one event or a batch, signed Standard Webhooks style',
+  })
   generic(
     @Req() req: RawRequest,
     @Headers('webhook-id') id?: string,
@@ -78,7 +94,10 @@ export class WebhooksController {
 
   private secret(value: string | undefined, provider: string): string {
     if (!value) {
-      throw new AppException('webhook_not_configured', `${provider} webhooks are not configured on this server`);
+      throw new AppException(
+        'webhook_not_configured',
+        `${provider} webhooks are not configured on this server`,
+      );
     }
     return value;
   }
@@ -89,9 +108,13 @@ export class WebhooksController {
       updates = parse(req.body);
     } catch (err) {
       if (err instanceof TrackingPayloadError) {
-        throw new AppException(err.code === 'unsupported_event' ? 'unprocessable' : 'malformed_payload', err.message, {
-          errors: [...err.issues],
-        });
+        throw new AppException(
+          err.code === 'unsupported_event' ? 'unprocessable' : 'malformed_payload',
+          err.message,
+          {
+            errors: [...err.issues],
+          },
+        );
       }
       throw err;
     }

@@ -7,12 +7,18 @@ import { TrackingEvent } from '../../src/tracking/tracking-event.entity';
 
 /** Tracking data for chat tests, written straight to the database (the intake API is not under test here). */
 export interface ShipmentSpec extends Partial<Shipment> {
-  events?: Array<{ status?: Shipment['status']; description: string; location?: string | null; occurredAt: Date }>;
+  events?: Array<{
+    status?: Shipment['status'];
+    description: string;
+    location?: string | null;
+    occurredAt: Date;
+  }>;
 }
 
 let counter = 0;
 /** Digits unique within a run and short enough for the default order-number shape (4–10 digits). */
-const unique = () => `${String(Date.now() % 1e5).padStart(5, '0')}${String(counter++ % 1000).padStart(3, '0')}`;
+const unique = () =>
+  `${String(Date.now() % 1e5).padStart(5, '0')}${String(counter++ % 1000).padStart(3, '0')}`;
 
 export async function createOrder(
   db: DataSource,
@@ -32,7 +38,11 @@ export async function createOrder(
   );
   const order = await db
     .getRepository(Order)
-    .save(db.getRepository(Order).create({ externalId: spec.orderNumber ?? `#WS-${unique()}`, customerId: customer.id }));
+    .save(
+      db
+        .getRepository(Order)
+        .create({ externalId: spec.orderNumber ?? `#WS-${unique()}`, customerId: customer.id }),
+    );
   const shipments: Shipment[] = [];
   for (const [i, { events, ...fields }] of (spec.shipments ?? []).entries()) {
     const shipment = await db.getRepository(Shipment).save(

@@ -9,17 +9,28 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${SERVER_DATABASE_URL}: ${(err as Error).message}\n${HOW_TO_START_POSTGRES}`, {
-      cause: err,
-    });
+    throw new Error(
+      `PostgreSQL is not reachable at ${SERVER_DATABASE_URL}: ${(err as Error).message}\n${HOW_TO_START_POSTGRES}`,
+      {
+        cause: err,
+      },
+    );
   }
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+  const redis = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     await admin.end();
-    throw new Error(`Redis is not reachable at ${TEST_REDIS_URL}: ${(err as Error).message}\n${HOW_TO_START_REDIS}`, { cause: err });
+    throw new Error(
+      `Redis is not reachable at ${TEST_REDIS_URL}: ${(err as Error).message}\n${HOW_TO_START_REDIS}`,
+      { cause: err },
+    );
   } finally {
     redis.disconnect();
   }

@@ -2,7 +2,8 @@
  * Where the tests find the real servers. Each run gets its own database and Redis key prefix, written by
  * global-setup into this file's environment variables.
  */
-export const SERVER_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const SERVER_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function runDatabaseUrl(): string {

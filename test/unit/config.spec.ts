@@ -57,7 +57,8 @@ describe('.env.example', () => {
     const missing = NAMES.filter((n) => !listed.has(n));
     expect(missing).toEqual([]);
     expect([...listed.keys()].filter((n) => !NAMES.includes(n))).toEqual([]);
-    for (const spec of SPECS) expect({ [spec.name]: listed.get(spec.name) }).toEqual({ [spec.name]: spec.default ?? '' });
+    for (const spec of SPECS)
+      expect({ [spec.name]: listed.get(spec.name) }).toEqual({ [spec.name]: spec.default ?? '' });
   });
 
   it('explains each variable just above it', () => {
@@ -92,7 +93,9 @@ describe('README.md configuration table', () => {
   it('is generated with one row per variable', () => {
     const table = renderMarkdownTable().trim().split('\n');
     expect(table).toHaveLength(NAMES.length + 2);
-    expect(table[2]).toBe('| `NODE_ENV` | `development` | development, production or test. Production logs JSON and requires a key for /outbox. |');
+    expect(table[2]).toBe(
+      '| `NODE_ENV` | `development` | development, production or test. Production logs JSON and requires a key for /outbox. |',
+    );
   });
 });
 
@@ -127,7 +130,11 @@ describe('loadConfig', () => {
     const err = captureError(() => loadConfig({ PORT: '70000', TWILIO_ACCOUNT_SID: 'AC0123456789abcdef' }));
     expect(err.problems).toEqual([
       { variable: 'PORT', value: '"70000"', expected: 'an integer between 0 and 65535' },
-      { variable: 'TWILIO_AUTH_TOKEN', value: '(unset)', expected: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to be set together' },
+      {
+        variable: 'TWILIO_AUTH_TOKEN',
+        value: '(unset)',
+        expected: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to be set together',
+      },
     ]);
   });
 

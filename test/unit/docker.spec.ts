@@ -40,7 +40,9 @@ function interpolate(value: string, shell: Record<string, string>): string {
 }
 
 function environmentOf(service: Service, shell: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), shell)]));
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), shell)]),
+  );
 }
 
 const SHELL = { UNSUBSCRIBE_SECRET: 'compose-test-unsubscribe-secret' };
@@ -74,21 +76,25 @@ describe('docker/compose.yml', () => {
         hasCommand: true,
       });
     }
-    for (const name of ['api', 'worker']) expect(services[name].healthcheck!.test.join(' ')).toContain('/health/ready');
+    for (const name of ['api', 'worker'])
+      expect(services[name].healthcheck!.test.join(' ')).toContain('/health/ready');
   });
 
-  it.each(['api', 'worker'])('builds %s from the Dockerfile and starts it once its dependencies are healthy', (name) => {
-    const service = services[name];
-    expect(existsSync(resolve(DOCKER_DIR, service.build!.context, service.build!.dockerfile))).toBe(true);
-    expect(resolve(DOCKER_DIR, service.build!.context)).toBe(ROOT);
-    expect(service.depends_on).toEqual({
-      postgres: { condition: 'service_healthy' },
-      redis: { condition: 'service_healthy' },
-      mailpit: { condition: 'service_healthy' },
-    });
-    // The repository's .env is optional: the stack starts without one.
-    for (const file of service.env_file ?? []) expect(file.required).toBe(false);
-  });
+  it.each(['api', 'worker'])(
+    'builds %s from the Dockerfile and starts it once its dependencies are healthy',
+    (name) => {
+      const service = services[name];
+      expect(existsSync(resolve(DOCKER_DIR, service.build!.context, service.build!.dockerfile))).toBe(true);
+      expect(resolve(DOCKER_DIR, service.build!.context)).toBe(ROOT);
+      expect(service.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+        mailpit: { condition: 'service_healthy' },
+      });
+      // The repository's .env is optional: the stack starts without one.
+      for (const file of service.env_file ?? []) expect(file.required).toBe(false);
+    },
+  );
 
   it.each([
     ['api', 'api'],
@@ -169,7 +175,8 @@ function ignored(path: string, patterns: string[]): boolean {
 describe('docker/Dockerfile', () => {
   const stages = parseDockerfile(readFileSync(resolve(DOCKER_DIR, 'Dockerfile'), 'utf8'));
   const [build, runtime] = [stages[0], stages[stages.length - 1]];
-  const find = (stage: Instruction[], keyword: string) => stage.filter((i) => i.keyword === keyword).map((i) => i.args);
+  const find = (stage: Instruction[], keyword: string) =>
+    stage.filter((i) => i.keyword === keyword).map((i) => i.args);
   const dockerignore = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8')
     .split('\n')
     .map((l) => l.trim());
@@ -200,13 +207,22 @@ describe('docker/Dockerfile', () => {
     const copied = stages.flatMap((stage) =>
       stage.filter((i) => i.keyword === 'COPY').flatMap((i) => copySources(i) ?? []),
     );
-    expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'src', 'templates', 'docker/entrypoint.sh']));
+    expect(copied).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'package-lock.json',
+        'src',
+        'templates',
+        'docker/entrypoint.sh',
+      ]),
+    );
     expect(copied.filter((p) => !existsSync(resolve(ROOT, p)))).toEqual([]);
     expect(copied.filter((p) => ignored(p, dockerignore))).toEqual([]);
   });
 
   it('keeps local state, secrets and dependencies out of the build context', () => {
-    for (const path of ['node_modules', 'dist', '.data', '.env', '.git']) expect({ path, ignored: ignored(path, dockerignore) }).toEqual({ path, ignored: true });
+    for (const path of ['node_modules', 'dist', '.data', '.env', '.git'])
+      expect({ path, ignored: ignored(path, dockerignore) }).toEqual({ path, ignored: true });
   });
 
   it('has an executable entrypoint that migrates, then execs the service', () => {

@@ -17,7 +17,11 @@ describe('IntentClassifier', () => {
   // Speed is measured by `npm run bench`, not asserted here: timed unit tests flake on a loaded machine.
   it('trains reproducibly: two classifiers from the same files agree', () => {
     const fresh = IntentClassifier.fromTrainingFiles();
-    for (const text of ['where is my order #1042', 'cuándo llega mi paquete', 'cancel it and talk to a human please']) {
+    for (const text of [
+      'where is my order #1042',
+      'cuándo llega mi paquete',
+      'cancel it and talk to a human please',
+    ]) {
       expect(fresh.classify(text)).toEqual(classifier.classify(text));
     }
   });
