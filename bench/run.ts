@@ -626,7 +626,7 @@ function measureTemplates() {
   // Interleaved rounds (4 × 0.5 s per variant = 2 s each), median per variant, so JIT/GC drift hits all alike.
   log('templates: SMS and email, TemplateEngine vs raw Handlebars (interleaved, 2 s each)');
   const samples: Record<string, number[]> = {};
-  for (const fn of Object.values(variants)) for (let i = 0; i < 1000; i++) fn();
+  for (const fn of Object.values(variants)) for (let i = 0; i < 100; i++) fn();
   for (let round_ = 0; round_ < 4; round_++) {
     for (const [name, fn] of Object.entries(variants)) (samples[name] ??= []).push(loop(fn, 500));
   }

@@ -3,6 +3,11 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } fr
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { Public, Roles } from '../auth/auth.decorators';
 import { adminIndexPage } from './admin-index.page';
+import { frontPage } from './front.page';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Inject } from '@nestjs/common';
+import { SmsSender } from '../channels/sms.sender';
+import { EmailSender } from '../channels/email.sender';
 import { OrderSearchResult, OrderSearchService } from './order-search.service';
 import { SUPPORT_PAGE_CSP, supportPage } from './support.page';
 
@@ -17,9 +22,22 @@ const STATIC_PAGE_CSP =
 export class AdminController {
   // Built once: the pages hold no data, so they never change while the process runs.
   private readonly indexPage = adminIndexPage();
+  private readonly frontPageHtml: string;
   private readonly ordersPage = supportPage();
 
-  constructor(private readonly search: OrderSearchService) {}
+  constructor(
+    private readonly search: OrderSearchService,
+    @Inject(APP_CONFIG) config: AppConfig,
+    sms: SmsSender,
+    email: EmailSender,
+  ) {
+    this.frontPageHtml = frontPage({
+      brand: config.brand.name,
+      sms: sms.provider,
+      email: email.provider,
+      queue: config.queue.redisUrl ? 'Redis' : 'PostgreSQL',
+    });
+  }
 
   @Get('v1/admin/search')
   @Roles('support')
@@ -41,6 +59,16 @@ export class AdminController {
   @ApiOperation({ summary: "The calling key's role: lets the support pages check a key before keeping it" })
   session(@Req() request: AuthenticatedRequest): { role: string } {
     return { role: request.apiKey!.role };
+  }
+
+  @Get()
+  @Public()
+  @ApiExcludeEndpoint()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', STATIC_PAGE_CSP)
+  @Header('x-frame-options', 'DENY')
+  front(): string {
+    return this.frontPageHtml;
   }
 
   @Get('admin')
