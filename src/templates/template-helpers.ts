@@ -138,10 +138,26 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Building an Intl.DateTimeFormat costs far more than formatting with one, and a render builds several;
+ * formatters are immutable, so one per (locale, options) is shared.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size > 5000) formatters.clear();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** The calendar day (YYYY-MM-DD) a temporal falls on for the customer: dates never move, instants do. */
 function localDay(t: Temporal, timeZone: string): string {
   if (t.kind === 'date') return t.iso;
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = dateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -172,12 +188,12 @@ function formatDay(t: Temporal, ctx: FormatContext, style = 'long'): string {
     );
   // A calendar date is formatted as UTC midnight in UTC so that no zone can move it to the day before.
   const [date, timeZone] = t.kind === 'date' ? [t.utcMidnight, 'UTC'] : [t.date, ctx.timeZone];
-  return new Intl.DateTimeFormat(ctx.intlLocale, { ...options, timeZone }).format(date);
+  return dateTimeFormat(ctx.intlLocale, { ...options, timeZone }).format(date);
 }
 
 function formatClock(t: Temporal, ctx: FormatContext, helper: string): string {
   if (t.kind === 'date') throw new TemplateRenderError(`${helper}: "${t.iso}" is a date without a time`);
-  return new Intl.DateTimeFormat(ctx.intlLocale, {
+  return dateTimeFormat(ctx.intlLocale, {
     hour: '2-digit',
     minute: '2-digit',
     timeZone: ctx.timeZone,
