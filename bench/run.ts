@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { openLoop, OpenLoopResult } from './open-loop';
 import autocannon from 'autocannon';
 import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker } from 'bullmq';
 import Handlebars from 'handlebars';
@@ -125,7 +126,7 @@ interface LoadSummary {
   durationS: number;
 }
 
-function summarize(r: AcResult): LoadSummary {
+function summarize(r: AcResult | OpenLoopResult): LoadSummary {
   return {
     rps: round(r.requests.total / r.duration, 1),
     p50: r.latency.p50,
@@ -181,6 +182,26 @@ function cannon(opts: {
   });
 }
 
+/** Constant arrival rate through the open-loop generator (see bench/open-loop.ts); same options as `cannon`. */
+function fixedRate(opts: Parameters<typeof cannon>[0] & { rate: number }): Promise<OpenLoopResult> {
+  return openLoop({
+    url: opts.url,
+    rate: opts.rate,
+    durationS: opts.amount ? undefined : (opts.duration ?? 10),
+    amount: opts.amount,
+    next: () => {
+      const r = opts.next?.();
+      if (opts.next && !r) return null;
+      return {
+        method: opts.method ?? 'GET',
+        path: r?.path ?? opts.path,
+        headers: r?.headers ?? opts.headers,
+        body: r?.body ?? opts.body,
+      };
+    },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The service under test, as a child process
 
@@ -195,7 +216,9 @@ interface Service {
 async function startService(env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const chunks: string[] = [];
-  const child = spawn(process.execPath, [MAIN_JS], {
+  // BENCH_NODE_ARGS passes flags to the service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -337,10 +360,10 @@ async function measureIngest(svc: Service) {
   log('ingest: webhook at 300 req/s for 10 s');
   const fixedReqs = make(3500, 'F');
   const webhookFixed = summarize(
-    await cannon({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', rate: 300, duration: 10, next: feeder(fixedReqs) }),
+    await fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', rate: 300, duration: 10, next: feeder(fixedReqs) }),
   );
   log('ingest: no-op GET /health/live at 300 req/s for 10 s');
-  const noopFixed = summarize(await cannon({ url: svc.url, path: '/health/live', rate: 300, duration: 10 }));
+  const noopFixed = summarize(await fixedRate({ url: svc.url, path: '/health/live', rate: 300, duration: 10 }));
   log('ingest: webhook max throughput (10 connections, 5 s)');
   const maxReqs = make(15000, 'M');
   const webhookMax = summarize(
@@ -421,15 +444,9 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
   };
   log(`e2e ${rate ? `${rate} events/s` : 'burst'}: ${count} out_for_delivery webhooks, expecting ${expected} provider calls`);
   const firstSend = Date.now();
-  const load = cannon({
-    url: svc.url,
-    method: 'POST',
-    path: '/v1/webhooks/generic',
-    amount: count,
-    rate,
-    connections: rate ? Math.max(10, Math.ceil(rate / 5)) : 20,
-    next,
-  });
+  const load = rate
+    ? fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, rate, next })
+    : cannon({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, connections: 20, next });
   const ingest = summarize(await load);
   const lastSend = Date.now();
   const deadline = firstSend + E2E_TIMEOUT_MS;
@@ -549,7 +566,7 @@ async function measureRawBullmq(backend: Backend, databaseUrl: string, prefix: s
 async function measureChat(svc: Service) {
   log('chat: POST /v1/chat/messages at 200 req/s for 10 s');
   const chat = summarize(
-    await cannon({
+    await fixedRate({
       url: svc.url,
       method: 'POST',
       path: '/v1/chat/messages',
@@ -560,7 +577,7 @@ async function measureChat(svc: Service) {
     }),
   );
   log('chat: no-op GET /health/live at 200 req/s for 10 s');
-  const noop = summarize(await cannon({ url: svc.url, path: '/health/live', rate: 200, duration: 10 }));
+  const noop = summarize(await fixedRate({ url: svc.url, path: '/health/live', rate: 200, duration: 10 }));
   return { chat, noop };
 }
 

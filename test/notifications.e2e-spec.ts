@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CLOCK, Clock } from '../src/notifications/notification-planner.service';
 import { NotificationMaintenance } from '../src/notifications/notification-maintenance.service';
+import { NotificationSender } from '../src/notifications/notification-sender.service';
 import { Notification } from '../src/notifications/notification.entity';
 import { OutboxMessage } from '../src/channels/outbox-message.entity';
 import { signStandardWebhook } from '../src/tracking/webhook-signature';
@@ -274,6 +275,27 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
       await local.close();
     }
     void realNow;
+  });
+
+  it('claims atomically: a redelivered job for a sent notification sends nothing', async () => {
+    const { orderId, customerId } = await createOrder(t);
+    const [shipment] = await t.db.query('SELECT id FROM shipments WHERE order_id = $1', [orderId]);
+    const id = randomUUID();
+    await t.db.getRepository(Notification).insert({
+      id,
+      shipmentId: shipment.id,
+      orderId,
+      customerId,
+      type: 'exception',
+      channel: 'email',
+      status: 'pending',
+      scheduledFor: new Date(),
+    });
+    const sender = t.app.get(NotificationSender);
+    const [first, second] = await Promise.all([sender.process(id, false), sender.process(id, false)]);
+    expect([first, second].sort()).toEqual(['not_claimed', 'sent']);
+    expect(await sender.process(id, false)).toBe('not_claimed');
+    expect(await t.db.getRepository(OutboxMessage).countBy({ notificationId: id })).toBe(1);
   });
 
   it('recovers notifications left pending when the queue was unreachable at commit (sweeper)', async () => {

@@ -64,7 +64,7 @@ describe('template editor in the browser', () => {
     await page.getByText('In force: the built-in default').waitFor();
     await bubble().filter({ hasText: 'Alexandra-Marie' }).waitFor();
     // The key survives a reload within the tab.
-    expect(await page.evaluate(() => sessionStorage.getItem('wismo.templates.apiKey'))).toBe(supportKey);
+    expect(await page.evaluate(() => sessionStorage.getItem('wismo.apiKey'))).toBe(supportKey);
 
     // A mistake shows inline with its line and column, and the preview says why it is missing.
     await editor.fill('Hi {{customer.firstName}}\n{{customer.shoeSize}}');

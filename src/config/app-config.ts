@@ -56,6 +56,7 @@ export abstract class AppConfig {
     quietHours: string;
     pickupReminderDays: number;
     sweeperIntervalSeconds: number;
+    sendingLeaseSeconds: number;
   };
   chat: {
     tokenSecret: string | undefined;
@@ -151,6 +152,7 @@ export function loadConfig(
       quietHours: v.QUIET_HOURS,
       pickupReminderDays: v.PICKUP_REMINDER_DAYS,
       sweeperIntervalSeconds: v.SWEEPER_INTERVAL_SECONDS,
+      sendingLeaseSeconds: v.NOTIFY_SENDING_LEASE_SECONDS,
     },
     chat: {
       tokenSecret: v.CHAT_TOKEN_SECRET,

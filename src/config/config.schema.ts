@@ -335,6 +335,13 @@ export const VARIABLES = {
     description: 'How often pending notifications left behind (crash, queue outage) are re-enqueued.',
     parse: asInt(1, 3600),
   },
+  NOTIFY_SENDING_LEASE_SECONDS: {
+    name: 'NOTIFY_SENDING_LEASE_SECONDS',
+    default: '120',
+    description:
+      'A notification claimed (`sending`) longer than this belongs to a worker that died mid-send and may be claimed and sent again. Keep it well above the provider timeout (15 s).',
+    parse: asInt(1, 3600),
+  },
   CHAT_TOKEN_SECRET: {
     name: 'CHAT_TOKEN_SECRET',
     description:

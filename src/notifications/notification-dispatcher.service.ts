@@ -1,12 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { JobName, QueueName, SEND_JOB_OPTIONS } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
 import { CLOCK, type Clock } from './notification-planner.service';
 import { Notification } from './notification.entity';
 import type { Channel } from './notification.types';
+import { NOTIFICATION_RETRY } from './retry-policy';
 
 export const CHANNEL_QUEUE: Record<Channel, QueueName> = { sms: QueueName.Sms, email: QueueName.Email };
+
+/**
+ * Options of every send job. The backoff type must be the one `notificationBackoffStrategy` owns: with any
+ * other type the strategy answers -1 and BullMQ fails the job on its first transient error (no retry at all;
+ * only the sweeper would pick the row up again, every sweep, with no backoff and no attempt limit).
+ */
+export const NOTIFICATION_JOB_OPTIONS = {
+  ...SEND_JOB_OPTIONS,
+  attempts: NOTIFICATION_RETRY.attempts,
+  backoff: { type: NOTIFICATION_RETRY.backoffType },
+};
 
 /**
  * Enqueues notification ids after their transaction committed. `jobId` = notification id, so enqueueing the
@@ -25,7 +37,7 @@ export class NotificationDispatcher {
   async enqueue(notifications: Pick<Notification, 'id' | 'channel' | 'scheduledFor'>[]): Promise<number> {
     if (!notifications.length) return 0;
     const now = this.clock.now().getTime();
-    let enqueued = 0;
+    const enqueued: string[] = [];
     for (const channel of ['sms', 'email'] as Channel[]) {
       const batch = notifications.filter((n) => n.channel === channel);
       if (!batch.length) continue;
@@ -34,19 +46,23 @@ export class NotificationDispatcher {
         batch.map((n) => ({
           name: JobName.SendNotification,
           data: { notificationId: n.id },
-          opts: { ...SEND_JOB_OPTIONS, jobId: n.id, delay: Math.max(0, n.scheduledFor.getTime() - now) },
+          opts: {
+            ...NOTIFICATION_JOB_OPTIONS,
+            jobId: n.id,
+            delay: Math.max(0, n.scheduledFor.getTime() - now),
+          },
         })),
       );
-      if (!ok) continue;
-      enqueued += batch.length;
+      if (ok) enqueued.push(...batch.map((n) => n.id));
+    }
+    if (enqueued.length) {
       await this.dataSource
-        .createQueryBuilder()
-        .update(Notification)
-        .set({ status: 'queued' })
-        .where({ id: In(batch.map((n) => n.id)), status: 'pending' })
-        .execute()
+        .query(
+          `UPDATE notifications SET status = 'queued', updated_at = now() WHERE id = ANY($1) AND status = 'pending'`,
+          [enqueued],
+        )
         .catch((err: Error) => this.logger.warn(`Could not mark notifications queued: ${err.message}`));
     }
-    return enqueued;
+    return enqueued.length;
   }
 }

@@ -8,6 +8,7 @@ import { Shipment } from '../tracking/shipment.entity';
 import { NotificationDispatcher, CHANNEL_QUEUE } from './notification-dispatcher.service';
 import { CLOCK, type Clock, NotificationPlanner } from './notification-planner.service';
 import type { Notification } from './notification.entity';
+import { sendingLeaseMs } from './notification-sender.service';
 
 /** Rows younger than this are still being enqueued by the request that created them. */
 const SWEEP_GRACE_MS = 15_000;
@@ -50,7 +51,15 @@ export class NotificationMaintenance implements OnModuleInit {
            OR (status = 'queued' AND scheduled_for < $1)
            OR (status = 'sending' AND updated_at < $2)
         ORDER BY scheduled_for LIMIT 2000`,
-        [cutoff, new Date(this.clock.now().getTime() - 150_000)],
+        // A `sending` row is looked at once its claim lease has run out (plus a margin for clock skew).
+        [
+          cutoff,
+          new Date(
+            this.clock.now().getTime() -
+              sendingLeaseMs(this.config) -
+              Math.min(30_000, sendingLeaseMs(this.config)),
+          ),
+        ],
       );
     const missing: typeof rows = [];
     for (const row of rows) {

@@ -1,23 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
-import { Customer } from '../tracking/customer.entity';
-import { Order } from '../tracking/order.entity';
+import { EntityManager } from 'typeorm';
 import { Shipment } from '../tracking/shipment.entity';
 import type { ShipmentDomainEvent } from '../tracking/tracking.types';
-import { CustomerPreference } from './customer-preference.entity';
 import type { NotificationConfig } from './notification-config';
 import { Notification } from './notification.entity';
 import {
   CANCELLABLE_STATUSES,
   decideNotifications,
   decidePickupReminder,
+  CreateDecision,
   Decision,
   NotificationHistoryEntry,
   PolicyContext,
 } from './notification-policy';
 import { NOTIFICATION_CONFIG } from './notification-settings';
-import type { Channel, NotificationType } from './notification.types';
-import { Suppression } from './suppression.entity';
+import type { Channel, NotificationStatus, NotificationType } from './notification.types';
 
 export interface PlanContext {
   /** When the change reached us: the start of the receipt-to-provider latency. */
@@ -93,52 +90,51 @@ export class NotificationPlanner {
     });
   }
 
-  private async loadContext(
-    manager: EntityManager,
-    shipment: Shipment,
-  ): Promise<{ order: Order; customer: Customer; policy: PolicyContext } | null> {
+  /**
+   * Everything the policy needs, in one statement: every round trip costs more here than the policy itself
+   * (see README, Performance).
+   */
+  private async loadContext(manager: EntityManager, shipment: Shipment): Promise<PlanBase | null> {
     if (!shipment.orderId) return null; // kept until its order arrives; nobody to tell yet
-    const order = await manager.findOneBy(Order, { id: shipment.orderId });
-    const customer = order ? await manager.findOneBy(Customer, { id: order.customerId }) : null;
-    if (!order || !customer) return null;
-    const [history, preferences, suppressed] = await Promise.all([
-      manager.find(Notification, {
-        where: { shipmentId: shipment.id },
-        select: {
-          id: true,
-          type: true,
-          channel: true,
-          status: true,
-          createdAt: true,
-          scheduledFor: true,
-          resendOf: true,
-          fallbackOf: true,
-        },
-      }),
-      manager.find(CustomerPreference, { where: { customerId: customer.id, enabled: false } }),
-      suppressionsFor(manager, customer),
-    ]);
+    const rows: ContextRow[] = await manager.query(
+      `SELECT o.id AS order_id, c.id AS customer_id, c.locale, c.time_zone,
+              c.email IS NOT NULL AS has_email, c.phone IS NOT NULL AS has_phone,
+              EXISTS (SELECT 1 FROM suppressions s
+                       WHERE s.channel = 'sms' AND s.address = c.phone AND s.lifted_at IS NULL) AS sms_suppressed,
+              EXISTS (SELECT 1 FROM suppressions s
+                       WHERE s.channel = 'email' AND s.address = c.email AND s.lifted_at IS NULL) AS email_suppressed,
+              COALESCE((SELECT json_agg(json_build_object('type', p.type, 'channel', p.channel))
+                          FROM customer_preferences p WHERE p.customer_id = c.id AND p.enabled = false), '[]') AS opt_outs,
+              COALESCE((SELECT json_agg(json_build_object('type', n.type, 'channel', n.channel, 'status', n.status,
+                                                          'createdAt', n.created_at, 'scheduledFor', n.scheduled_for))
+                          FROM notifications n
+                         WHERE n.shipment_id = $2 AND n.resend_of IS NULL AND n.fallback_of IS NULL), '[]') AS history
+         FROM orders o JOIN customers c ON c.id = o.customer_id
+        WHERE o.id = $1`,
+      [shipment.orderId, shipment.id],
+    );
+    const row = rows[0];
+    if (!row) return null;
     return {
-      order,
-      customer,
+      orderId: row.order_id,
+      customerId: row.customer_id,
+      locale: row.locale,
       policy: {
-        customer: { hasEmail: !!customer.email, hasPhone: !!customer.phone, timeZone: customer.timeZone },
+        customer: { hasEmail: row.has_email, hasPhone: row.has_phone, timeZone: row.time_zone },
         preferences: {
-          optOuts: preferences.map((p) => ({
+          optOuts: row.opt_outs.map((p) => ({
             type: p.type as NotificationType | '*',
             channel: p.channel as Channel | '*',
           })),
         },
-        suppressions: suppressed,
-        history: history
-          .filter((n) => !n.resendOf && !n.fallbackOf)
-          .map<NotificationHistoryEntry>((n) => ({
-            type: n.type,
-            channel: n.channel,
-            status: n.status,
-            createdAt: n.createdAt,
-            scheduledFor: n.scheduledFor,
-          })),
+        suppressions: { sms: row.sms_suppressed, email: row.email_suppressed },
+        history: row.history.map<NotificationHistoryEntry>((n) => ({
+          type: n.type,
+          channel: n.channel,
+          status: n.status,
+          createdAt: new Date(n.createdAt),
+          scheduledFor: new Date(n.scheduledFor),
+        })),
         config: this.config,
         now: this.clock.now(),
       },
@@ -148,11 +144,11 @@ export class NotificationPlanner {
   private async apply(
     manager: EntityManager,
     shipment: Shipment,
-    base: { order: Order; customer: Customer; policy: PolicyContext },
+    base: PlanBase,
     decisions: Decision[],
     context: PlanContext,
   ): Promise<Notification[]> {
-    const created: Notification[] = [];
+    const creates: CreateDecision[] = [];
     for (const decision of decisions) {
       if (decision.action === 'skip') {
         this.logger.debug(
@@ -164,75 +160,74 @@ export class NotificationPlanner {
           },
           'notification skipped',
         );
-        continue;
+      } else if (decision.action === 'cancel') {
+        await manager.query(
+          `UPDATE notifications SET status = 'cancelled', status_reason = $3, updated_at = now()
+            WHERE shipment_id = $1 AND type = $2 AND status = ANY($4)`,
+          [shipment.id, decision.notificationType, decision.reason, CANCELLABLE_STATUSES],
+        );
+      } else {
+        creates.push(decision);
       }
-      if (decision.action === 'cancel') {
-        await manager
-          .createQueryBuilder()
-          .update(Notification)
-          .set({ status: 'cancelled', statusReason: decision.reason })
-          .where('shipment_id = :id AND type = :type AND status IN (:...statuses)', {
-            id: shipment.id,
-            type: decision.notificationType,
-            statuses: CANCELLABLE_STATUSES,
-          })
-          .execute();
-        continue;
-      }
-      const result = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Notification)
-        .values({
-          shipmentId: shipment.id,
-          orderId: base.order.id,
-          customerId: base.customer.id,
-          type: decision.type,
-          channel: decision.channel,
-          status: 'pending',
-          scheduledFor: decision.scheduledFor,
-          quietHoursDelayed: decision.quietHoursDelayed,
-          eventReceivedAt: context.receivedAt,
-          locale: base.customer.locale,
-        })
-        .orIgnore()
-        .returning('*')
-        .execute();
-      const row = (result.raw as Record<string, unknown>[])[0];
-      if (!row) continue; // already exists: the once-per-type index held
-      const notification = manager.create(Notification, {
-        id: row.id as string,
-        type: decision.type,
-        channel: decision.channel,
-        scheduledFor: decision.scheduledFor,
-        status: 'pending',
-      });
-      created.push(notification);
+    }
+    if (!creates.length) return [];
+    // One multi-row insert; ON CONFLICT DO NOTHING against the once-per-type index drops what already exists.
+    const params: unknown[] = [shipment.id, base.orderId, base.customerId, context.receivedAt, base.locale];
+    const tuples = creates.map((d) => {
+      params.push(d.type, d.channel, d.scheduledFor, d.quietHoursDelayed);
+      const k = params.length;
+      return `($1, $2, $3, $${k - 3}, $${k - 2}, 'pending', $${k - 1}, $${k}, $4, $5)`;
+    });
+    const inserted: { id: string; type: NotificationType; channel: Channel }[] = await manager.query(
+      `INSERT INTO notifications
+         (shipment_id, order_id, customer_id, type, channel, status, scheduled_for, quiet_hours_delayed, event_received_at, locale)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT DO NOTHING
+       RETURNING id, type, channel`,
+      params,
+    );
+    return inserted.map((row) => {
+      const decision = creates.find((d) => d.type === row.type && d.channel === row.channel)!;
       base.policy.history.push({
-        type: decision.type,
-        channel: decision.channel,
+        type: row.type,
+        channel: row.channel,
         status: 'pending',
         createdAt: base.policy.now,
         scheduledFor: decision.scheduledFor,
       });
-    }
-    return created;
+      return manager.create(Notification, {
+        id: row.id,
+        type: row.type,
+        channel: row.channel,
+        scheduledFor: decision.scheduledFor,
+        status: 'pending',
+      });
+    });
   }
 }
 
-async function suppressionsFor(
-  manager: EntityManager,
-  customer: Customer,
-): Promise<{ sms: boolean; email: boolean }> {
-  const addresses = [customer.phone, customer.email].filter((a): a is string => !!a);
-  if (!addresses.length) return { sms: false, email: false };
-  const rows = await manager.find(Suppression, {
-    where: { address: In(addresses) },
-    select: { channel: true, address: true, liftedAt: true },
-  });
-  const active = rows.filter((r) => !r.liftedAt);
-  return {
-    sms: active.some((r) => r.channel === 'sms' && r.address === customer.phone),
-    email: active.some((r) => r.channel === 'email' && r.address === customer.email),
-  };
+interface ContextRow {
+  order_id: string;
+  customer_id: string;
+  locale: string;
+  time_zone: string;
+  has_email: boolean;
+  has_phone: boolean;
+  sms_suppressed: boolean;
+  email_suppressed: boolean;
+  opt_outs: { type: string; channel: string }[];
+  history: {
+    type: NotificationType;
+    channel: Channel;
+    status: NotificationStatus;
+    createdAt: string;
+    scheduledFor: string;
+  }[];
+}
+
+interface PlanBase {
+  orderId: string;
+  customerId: string;
+  locale: string;
+  policy: PolicyContext;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ChannelError, SendResult } from '../channels/channel.types';
 import { EmailSender } from '../channels/email.sender';
 import { SmsSender } from '../channels/sms.sender';
@@ -23,9 +23,18 @@ import type { NotificationConfig } from './notification-config';
 import { quietWindowFor } from './notification-config';
 import { Notification } from './notification.entity';
 import { nextAllowedSendTime } from './quiet-hours';
+import type { NotificationType } from './notification.types';
 
-/** A claimed notification older than this in `sending` belongs to a worker that died mid-send. */
-const SENDING_LEASE_MS = 120_000;
+/**
+ * A claimed notification older than this in `sending` belongs to a worker that died mid-send and may be claimed
+ * again (at-least-once for a send in flight at a crash). Production default; NOTIFY_SENDING_LEASE_SECONDS sets it.
+ */
+export const SENDING_LEASE_MS = 120_000;
+
+/** The lease in effect (NOTIFY_SENDING_LEASE_SECONDS, default 120 s). */
+export function sendingLeaseMs(config: AppConfig): number {
+  return (config.notifications.sendingLeaseSeconds ?? SENDING_LEASE_MS / 1000) * 1000;
+}
 export const SMS_FALLBACK_TYPES = new Set([
   'out_for_delivery',
   'delivery_attempt_failed',
@@ -47,6 +56,8 @@ export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'failed' | 'resched
 export class NotificationSender {
   private readonly logger = new Logger(NotificationSender.name);
   private readonly outcomes;
+  /** Notifications rendered in this attempt whose text is not stored yet. */
+  private readonly unsaved = new WeakSet<Notification>();
   private readonly latency;
 
   constructor(
@@ -79,11 +90,7 @@ export class NotificationSender {
   async process(notificationId: string, isLastAttempt: boolean): Promise<SendOutcome> {
     const n = await this.claim(notificationId);
     if (!n) return 'not_claimed';
-    const [shipment, order, customer] = await Promise.all([
-      this.dataSource.getRepository(Shipment).findOneByOrFail({ id: n.shipmentId }),
-      this.dataSource.getRepository(Order).findOneByOrFail({ id: n.orderId }),
-      this.dataSource.getRepository(Customer).findOneByOrFail({ id: n.customerId }),
-    ]);
+    const { shipment, order, customer } = await this.loadGraph(n);
 
     const unwanted = this.stillWanted(n, shipment);
     if (unwanted) return this.finish(n, unwanted.status, unwanted.reason);
@@ -145,11 +152,11 @@ export class NotificationSender {
         error.message,
       );
       if (error.kind !== 'permanent' && !isLastAttempt) {
-        await this.update(n.id, {
-          status: 'queued',
-          errorCode: error.code,
-          errorMessage: error.message.slice(0, 500),
-        });
+        await this.update(
+          n.id,
+          { status: 'queued', errorCode: error.code, errorMessage: error.message.slice(0, 500) },
+          n,
+        );
         throw err instanceof Error ? err : error; // BullMQ retries with the notification backoff
       }
       await this.finish(n, 'failed', error.code, error.message.slice(0, 500));
@@ -164,14 +171,28 @@ export class NotificationSender {
    * A row stuck in `sending` past the lease belongs to a dead worker and may be claimed again.
    */
   private async claim(id: string): Promise<Notification | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, rowCount], not with the rows.
+    const [rows] = (await this.dataSource.query(
       `UPDATE notifications SET status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
         WHERE id = $1 AND (status IN ('pending','queued') OR (status = 'sending' AND updated_at < now() - ($2 || ' milliseconds')::interval))
-        RETURNING id`,
-      [id, String(SENDING_LEASE_MS)],
-    );
-    if (!rows[0]) return null;
-    return this.dataSource.getRepository(Notification).findOneBy({ id });
+        RETURNING *`,
+      [id, String(sendingLeaseMs(this.config))],
+    )) as [Record<string, unknown>[], number];
+    return rows.length ? fromRow(this.dataSource, Notification, rows[0]) : null;
+  }
+
+  /** Shipment, order and customer in one statement (every round trip counts on the send path). */
+  private async loadGraph(
+    n: Notification,
+  ): Promise<{ shipment: Shipment; order: Order; customer: Customer }> {
+    const shipment = (await this.dataSource
+      .getRepository(Shipment)
+      .createQueryBuilder('s')
+      .innerJoinAndMapOne('s.order', Order, 'o', 'o.id = :orderId', { orderId: n.orderId })
+      .innerJoinAndMapOne('s.customer', Customer, 'c', 'c.id = :customerId', { customerId: n.customerId })
+      .where('s.id = :id', { id: n.shipmentId })
+      .getOneOrFail()) as Shipment & { order: Order; customer: Customer };
+    return { shipment, order: shipment.order, customer: shipment.customer };
   }
 
   private stillWanted(
@@ -195,7 +216,7 @@ export class NotificationSender {
 
   private async render(n: Notification, shipment: Shipment, order: Order, customer: Customer): Promise<void> {
     const template = await this.templates.effective(n.type, n.channel, customer.locale);
-    const vars = await this.variables(shipment, order, customer, template.locale, n.channel);
+    const vars = await this.variables(shipment, order, customer, template.locale, n.channel, n.type);
     if (n.channel === 'sms') {
       const sms = this.templates.engine.renderSms(template.parts.body ?? '', vars);
       Object.assign(n, {
@@ -223,16 +244,9 @@ export class NotificationSender {
       templateVersion: template.version,
       locale: template.locale,
     });
-    await this.update(n.id, {
-      renderedSubject: n.renderedSubject,
-      renderedHtml: n.renderedHtml,
-      renderedText: n.renderedText,
-      segments: n.segments,
-      encoding: n.encoding,
-      templateVersionId: n.templateVersionId,
-      templateVersion: n.templateVersion,
-      locale: n.locale,
-    });
+    // Written together with the outcome of this attempt (one statement fewer per message); a retry finds the
+    // text stored and sends exactly it.
+    this.unsaved.add(n);
   }
 
   async variables(
@@ -241,10 +255,15 @@ export class NotificationSender {
     customer: Customer,
     locale: TemplateVariables['locale'],
     channel: 'sms' | 'email',
+    type?: NotificationType,
   ): Promise<TemplateVariables> {
-    const history = await this.dataSource
-      .getRepository(EtaHistory)
-      .findOne({ where: { shipmentId: shipment.id }, order: { recordedAt: 'DESC' } });
+    // Only a delay message compares ETAs; the send path of every other type skips the query.
+    const needsPreviousEta = !type || type === 'delayed';
+    const history = !needsPreviousEta
+      ? null
+      : await this.dataSource
+          .getRepository(EtaHistory)
+          .findOne({ where: { shipmentId: shipment.id }, order: { recordedAt: 'DESC' } });
     const [firstName, ...rest] = customer.name.trim().split(/\s+/);
     return {
       locale,
@@ -275,19 +294,56 @@ export class NotificationSender {
     };
   }
 
+  /**
+   * The attempt and the row's `sent` are one transaction: a worker dying between the two must not leave a
+   * recorded `sent` attempt on a row that is still `sending` (it would be reclaimed after the lease and sent
+   * again, with two `sent` attempts on record).
+   */
+  /**
+   * The attempt, the outcome and (when this attempt rendered it) the text, in one statement: atomic, so a crash
+   * cannot leave a `sent` attempt on a row still `sending`, and one round trip on the hottest path.
+   */
   private async recordSuccess(n: Notification, result: SendResult, started: Date): Promise<void> {
     const now = new Date();
-    await this.recordAttempt(n, 'sent', started, result, null, null, result.provider);
-    await this.update(n.id, {
-      status: 'sent',
-      statusReason: null,
-      provider: result.provider,
-      providerMessageId: result.providerMessageId,
-      sentAt: now,
-      errorCode: null,
-      errorMessage: null,
-      ...(result.segments ? { segments: result.segments, encoding: result.encoding ?? null } : {}),
-    });
+    const rendered = this.unsaved.has(n);
+    this.unsaved.delete(n);
+    await this.dataSource.query(
+      `WITH attempt AS (
+         INSERT INTO notification_attempts
+           (notification_id, attempt, channel, provider, outcome, provider_message_id, started_at, finished_at)
+         VALUES ($1, $13, $14, $2, 'sent', $3, $15, $4)
+       )
+       UPDATE notifications
+          SET status = 'sent', status_reason = NULL, provider = $2, provider_message_id = $3, sent_at = $4,
+              error_code = NULL, error_message = NULL,
+              segments = COALESCE($5, segments), encoding = COALESCE($6, encoding),
+              rendered_subject = CASE WHEN $16 THEN $7 ELSE rendered_subject END,
+              rendered_html = CASE WHEN $16 THEN $8 ELSE rendered_html END,
+              rendered_text = CASE WHEN $16 THEN $9 ELSE rendered_text END,
+              template_version_id = CASE WHEN $16 THEN $10::uuid ELSE template_version_id END,
+              template_version = CASE WHEN $16 THEN $11::int ELSE template_version END,
+              locale = CASE WHEN $16 THEN $12 ELSE locale END,
+              updated_at = now()
+        WHERE id = $1`,
+      [
+        n.id,
+        result.provider,
+        result.providerMessageId,
+        now,
+        result.segments ?? n.segments ?? null,
+        result.encoding ?? n.encoding ?? null,
+        n.renderedSubject ?? null,
+        n.renderedHtml ?? null,
+        n.renderedText ?? null,
+        n.templateVersionId ?? null,
+        n.templateVersion ?? null,
+        n.locale ?? null,
+        n.attemptCount,
+        n.channel,
+        started,
+        rendered,
+      ],
+    );
     this.outcomes.inc({ type: n.type, channel: n.channel, status: 'sent' });
     if (n.eventReceivedAt)
       this.latency.observe({ channel: n.channel }, (now.getTime() - n.eventReceivedAt.getTime()) / 1000);
@@ -301,8 +357,9 @@ export class NotificationSender {
     errorCode: string | null,
     errorMessage: string | null,
     provider?: string,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    await this.dataSource.getRepository(NotificationAttempt).insert({
+    await manager.getRepository(NotificationAttempt).insert({
       notificationId: n.id,
       attempt: n.attemptCount,
       channel: n.channel,
@@ -322,11 +379,15 @@ export class NotificationSender {
     reason: string,
     message?: string,
   ): Promise<SendOutcome> {
-    await this.update(n.id, {
-      status,
-      statusReason: reason,
-      ...(status === 'failed' ? { errorCode: reason, errorMessage: message ?? null } : {}),
-    });
+    await this.update(
+      n.id,
+      {
+        status,
+        statusReason: reason,
+        ...(status === 'failed' ? { errorCode: reason, errorMessage: message ?? null } : {}),
+      },
+      n,
+    );
     this.outcomes.inc({ type: n.type, channel: n.channel, status });
     this.logger.log(
       { notificationId: n.id, type: n.type, channel: n.channel, status, reason },
@@ -360,7 +421,34 @@ export class NotificationSender {
     await this.dispatcher.enqueue([fallback]);
   }
 
-  private async update(id: string, values: Partial<Notification>): Promise<void> {
-    await this.dataSource.getRepository(Notification).update(id, values);
+  /** Updates the row, adding the rendered content when this attempt rendered it. */
+  private async update(id: string, values: Partial<Notification>, n?: Notification): Promise<void> {
+    const rendered =
+      n && this.unsaved.has(n)
+        ? {
+            renderedSubject: n.renderedSubject,
+            renderedHtml: n.renderedHtml,
+            renderedText: n.renderedText,
+            segments: n.segments,
+            encoding: n.encoding,
+            templateVersionId: n.templateVersionId,
+            templateVersion: n.templateVersion,
+            locale: n.locale,
+          }
+        : {};
+    if (n) this.unsaved.delete(n);
+    await this.dataSource.getRepository(Notification).update(id, { ...rendered, ...values });
   }
+}
+
+/** A raw `RETURNING *` row as an entity, through TypeORM's column metadata (pg has already parsed the types). */
+function fromRow<T extends object>(
+  dataSource: DataSource,
+  entity: new () => T,
+  row: Record<string, unknown>,
+): T {
+  const target = new entity() as Record<string, unknown>;
+  for (const column of dataSource.getMetadata(entity).columns)
+    target[column.propertyName] = row[column.databaseName];
+  return target as T;
 }

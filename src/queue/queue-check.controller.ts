@@ -1,8 +1,9 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { Roles } from '../auth/auth.decorators';
 import { AppException } from '../common/app.exception';
+import { MaintenanceRegistry } from './maintenance.registry';
 import { JobName, QueueName } from './queue.constants';
 import { QueueService } from './queue.service';
 
@@ -10,7 +11,10 @@ import { QueueService } from './queue.service';
 @ApiBearerAuth()
 @Controller('v1/system')
 export class QueueCheckController {
-  constructor(private readonly queues: QueueService) {}
+  constructor(
+    private readonly queues: QueueService,
+    private readonly maintenance: MaintenanceRegistry,
+  ) {}
 
   @Post('queue-check')
   @HttpCode(200)
@@ -35,5 +39,25 @@ export class QueueCheckController {
       'unavailable',
       'No worker processed the check job within 10 s: is a worker process running?',
     );
+  }
+
+  /**
+   * Runs one registered maintenance task now, in this process, instead of waiting for its schedule (the pickup
+   * reminder check runs every 15 minutes). For operators and `npm run demo`; the task is the same idempotent
+   * code the scheduler runs, so running it early or twice is harmless.
+   */
+  @Post('maintenance/:job')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Run a maintenance task now (check-pickup-reminders, check-stale-shipments, sweep-pending); answers its result',
+  })
+  async runMaintenance(@Param('job') job: string): Promise<{ job: string; result: unknown; tookMs: number }> {
+    const task = this.maintenance.get(job as JobName);
+    if (!task) throw AppException.notFound(`Maintenance task ${JSON.stringify(job)}`);
+    const started = Date.now();
+    const result = await task.run();
+    return { job, result, tookMs: Date.now() - started };
   }
 }

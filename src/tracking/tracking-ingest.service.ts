@@ -87,20 +87,25 @@ export class TrackingIngestService {
         );
     }
 
-    // "Before shipping" means before the first carrier scan, not before we first heard of the parcel.
-    const [{ first }] = (await manager.query(
-      'SELECT min(occurred_at) AS first FROM tracking_events WHERE shipment_id = $1',
-      [shipment.id],
-    )) as { first: Date | null }[];
+    // "Before shipping" means before the first carrier scan, not before we first heard of the parcel; only an
+    // ETA needs it, so updates without one skip the query.
+    let shippedAt: Date = shipment.createdAt;
+    if (update.eta || update.originalEta) {
+      const [{ first }] = (await manager.query(
+        'SELECT min(occurred_at) AS first FROM tracking_events WHERE shipment_id = $1',
+        [shipment.id],
+      )) as { first: Date | null }[];
+      shippedAt = first ?? shipment.createdAt;
+    }
     const { next, changes, warnings } = applyUpdate(stateOf(shipment), update, inserted, {
       now: receivedAt,
-      shippedAt: first ?? shipment.createdAt,
+      shippedAt,
     });
     for (const warning of warnings)
       this.logger.warn({ shipmentId: shipment.id, provider: update.provider }, warning);
 
     const previousEta = shipment.eta;
-    Object.assign(shipment, {
+    const values = {
       status: next.status,
       exceptionReason: next.reason,
       rawStatus: next.rawStatus,
@@ -112,11 +117,13 @@ export class TrackingIngestService {
       collectedAtPickup: next.collectedAtPickup,
       pickup: next.pickup,
       provider: update.provider,
-    } satisfies Partial<Shipment>);
-    if (changes.some((c) => c.kind === 'status_changed' && c.to === 'available_for_pickup')) {
-      shipment.pickupAvailableAt = newestTime(inserted) ?? receivedAt;
-    }
-    await manager.save(Shipment, shipment);
+      pickupAvailableAt: changes.some((c) => c.kind === 'status_changed' && c.to === 'available_for_pickup')
+        ? (newestTime(inserted) ?? receivedAt)
+        : shipment.pickupAvailableAt,
+    } satisfies Partial<Shipment>;
+    Object.assign(shipment, values);
+    // One UPDATE: save() would read the row again first, and this transaction already holds its lock.
+    await manager.update(Shipment, shipment.id, values);
     if (changes.some((c) => c.kind === 'eta_changed')) {
       await manager.insert(EtaHistory, {
         shipmentId: shipment.id,

@@ -1,0 +1,115 @@
+/**
+ * An open-loop, constant-arrival-rate load generator (the model of wrk2 and vegeta): request i is issued at
+ * t0 + i/rate whether or not earlier ones have answered, and its latency is measured from that scheduled time,
+ * so a slow server cannot slow the generator down and hide its own queueing (coordinated omission).
+ *
+ * autocannon is kept for closed-loop maximum-throughput runs; its fixed-rate mode refills a per-second quota,
+ * which sends each second's requests in one burst and measures the burst, not the rate.
+ */
+import { Agent, request } from 'node:http';
+
+export interface OpenLoopRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface OpenLoopResult {
+  requests: { total: number };
+  duration: number;
+  latency: { p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export async function openLoop(opts: {
+  url: string;
+  rate: number;
+  durationS?: number;
+  amount?: number;
+  next: (i: number) => OpenLoopRequest | null;
+  timeoutMs?: number;
+}): Promise<OpenLoopResult> {
+  const target = new URL(opts.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const total = opts.amount ?? Math.round(opts.rate * (opts.durationS ?? 10));
+  const intervalMs = 1000 / opts.rate;
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let issued = 0;
+  let settled = 0;
+  const t0 = performance.now() + 20;
+
+  await new Promise<void>((resolve) => {
+    const fire = (i: number, scheduled: number) => {
+      const spec = opts.next(i);
+      if (!spec) {
+        settled += 1;
+        if (settled === total) resolve();
+        return;
+      }
+      const body = spec.body !== undefined ? Buffer.from(spec.body) : undefined;
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: spec.method ?? (body ? 'POST' : 'GET'),
+          path: spec.path,
+          headers: { ...spec.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+          timeout: opts.timeoutMs ?? 30_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - scheduled);
+            if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx += 1;
+            settled += 1;
+            if (settled === total) resolve();
+          });
+        },
+      );
+      req.on('timeout', () => {
+        timeouts += 1;
+        req.destroy(new Error('timeout'));
+      });
+      req.on('error', () => {
+        errors += 1;
+        settled += 1;
+        if (settled === total) resolve();
+      });
+      if (body) req.write(body);
+      req.end();
+    };
+    const pump = () => {
+      const now = performance.now();
+      while (issued < total && t0 + issued * intervalMs <= now) {
+        fire(issued, t0 + issued * intervalMs);
+        issued += 1;
+      }
+      if (issued < total) setTimeout(pump, Math.max(0, Math.min(5, t0 + issued * intervalMs - performance.now())));
+    };
+    setTimeout(pump, 20);
+  });
+  const duration = (performance.now() - t0) / 1000;
+  agent.destroy();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return {
+    requests: { total: latencies.length },
+    duration,
+    latency: { p50: r(percentile(sorted, 50)), p90: r(percentile(sorted, 90)), p99: r(percentile(sorted, 99)), max: r(sorted[sorted.length - 1] ?? 0) },
+    non2xx,
+    errors,
+    timeouts,
+  };
+}
