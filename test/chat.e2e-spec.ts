@@ -369,6 +369,16 @@ describe('chat: POST /v1/chat/messages', () => {
     expect(res.quickReplies).toEqual([]);
   });
 
+  it('keeps the conversation in Spanish when the next message has no words, even from an English page', async () => {
+    const { order, customer } = await createOrder(t.db, { shipments: [inTransit()] });
+    const chat = conversation();
+    expect((await chat('¿dónde está mi pedido?', 'en-US')).reply).toMatch(/número de pedido/);
+    const verified = await chat(`${order.externalId} ${customer.email}`, 'en-US');
+    expect(verified.shipments).toHaveLength(1);
+    expect(verified.reply).toContain(`Este es el pedido ${order.externalId}`);
+    expect(verified.reply).toContain('En camino');
+  });
+
   it('answers CORS preflight for allowed store origins only', async () => {
     const ok = await t.http
       .options('/v1/chat/messages')

@@ -111,8 +111,10 @@ export class ChatService {
   async handleTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
     const session = await this.sessionFor(input);
     const ctx = (session.context ?? {}) as SessionContext;
-    const classification = this.classifier.classify(input.message, input.locale ?? session.locale);
-    // The classifier falls back to the given locale when the text carries no language evidence ("#1042").
+    // The classifier falls back to this locale when the text carries no language evidence ("#1042"): the
+    // conversation's language so far (a new session starts from the page's locale), not the browser's, so a
+    // shopper who asked in Spanish on an English page keeps getting Spanish when they type an order number.
+    const classification = this.classifier.classify(input.message, session.locale);
     const language = chatLanguageOf(classification.language);
     session.locale = language;
 

@@ -146,8 +146,9 @@ describe('TemplateEngine.renderSms', () => {
       '  Hi {{customer.firstName}},{{#if shipment.reason}} x{{/if}}  it’s “here” – {{order.number}}\n',
       vars,
     );
-    expect(sms.body).toBe('Hi Zoë & Ann, it\'s "here" - #WS-1048213');
-    expect(sms.analysis.nonGsmCharacters).toEqual(['ë']);
+    // ë is outside GSM-7: the nearest GSM-7 letter keeps the text in one GSM-7 segment (smart encoding).
+    expect(sms.body).toBe('Hi Zoe & Ann, it\'s "here" - #WS-1048213');
+    expect(sms.analysis).toMatchObject({ encoding: 'GSM-7', nonGsmCharacters: [] });
   });
 });
 
@@ -331,5 +332,27 @@ describe('validateTemplate', () => {
     expect(codes(validateTemplate('x', { type: 'shipped', channel: 'sms', part: 'html' }))).toEqual([
       'invalid_target',
     ]);
+  });
+});
+
+describe('TemplateEngine.renderSms smart encoding', () => {
+  const engine = new TemplateEngine();
+  const source =
+    'Hi {{customer.firstName}} {{customer.lastName}}, your order {{order.number}} is on its way.';
+
+  it('keeps a name outside GSM-7 from switching the whole text to UCS-2', () => {
+    const vars = sampleVariables('shipped', { locale: 'en', channel: 'sms' });
+    vars.customer = { firstName: 'Łukasz', lastName: 'Dvořák' };
+    const { body, analysis } = engine.renderSms(source, vars);
+    expect(body).toContain('Hi Lukasz Dvorak,');
+    expect(analysis.encoding).toBe('GSM-7');
+  });
+
+  it('keeps UCS-2 when no GSM-7 form exists (CJK, emoji), rather than mangling the text', () => {
+    const vars = sampleVariables('shipped', { locale: 'en', channel: 'sms' });
+    vars.customer = { firstName: '李雷', lastName: null };
+    const { body, analysis } = engine.renderSms(source, vars);
+    expect(body).toContain('李雷');
+    expect(analysis.encoding).toBe('UCS-2');
   });
 });

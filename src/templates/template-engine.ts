@@ -13,7 +13,7 @@ import Handlebars from 'handlebars';
 import juice from 'juice';
 import { convert as htmlToText } from 'html-to-text';
 import type { Channel, NotificationType, SupportedLocale } from '../notifications/notification.types';
-import { analyzeSms, smartEncode, type SmsAnalysis } from '../channels/sms-segments';
+import { analyzeSms, smartEncode, transliterateToGsm7, type SmsAnalysis } from '../channels/sms-segments';
 import {
   loadI18nCatalogs,
   registerTemplateHelpers,
@@ -183,7 +183,14 @@ export class TemplateEngine {
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim();
-    return { body, analysis: analyzeSms(body) };
+    const analysis = analyzeSms(body);
+    if (analysis.encoding === 'GSM-7') return { body, analysis };
+    // One character outside GSM-7 (a name like Łukasz or Zoë) would switch the whole text to UCS-2 and more
+    // than double its segments. Like Twilio's Smart Encoding, fall back to the nearest GSM-7 letters when that
+    // makes the whole text GSM-7; emoji and scripts with no GSM-7 form keep UCS-2.
+    const transliterated = transliterateToGsm7(body);
+    const fallback = analyzeSms(transliterated);
+    return fallback.encoding === 'GSM-7' ? { body: transliterated, analysis: fallback } : { body, analysis };
   }
 
   /** Static and sample-render checks an editor shows before a template is saved. */
