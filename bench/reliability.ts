@@ -15,7 +15,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Check, closeClients, LEASE_CONFIGURABLE, log, MAIN_JS, Providers, ROOT, round, ScenarioResult, stopAllServices } from './reliability/common';
+import {
+  Check,
+  closeClients,
+  LEASE_CONFIGURABLE,
+  log,
+  MAIN_JS,
+  Providers,
+  ROOT,
+  round,
+  ScenarioResult,
+  stopAllServices,
+} from './reliability/common';
 import { scenarioDuplicates } from './reliability/s1-duplicates';
 import { scenarioWorkerKill } from './reliability/s2-worker-kill';
 import { scenarioInfra } from './reliability/s3-infra';
@@ -25,7 +36,9 @@ import { scenarioChatGuessing } from './reliability/s6-chat-guessing';
 
 const num = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
 const SEED = num('REL_SEED', Date.now() % 1_000_000);
-const SELECTED = new Set((process.env.REL_SCENARIOS ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
+const SELECTED = new Set(
+  (process.env.REL_SCENARIOS ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())),
+);
 
 type Runner = (p: Providers) => Promise<{ figures: Record<string, unknown>; checks: { list: Check[] } }>;
 
@@ -34,19 +47,26 @@ const SCENARIOS: { id: number; title: string; scaled: string; run: Runner }[] = 
     id: 1,
     title: 'Every webhook delivered 3×, shuffled',
     scaled: `${num('REL_S1_SHIPMENTS', 1000)} shipments × 3 statuses × 3 copies`,
-    run: (p) => scenarioDuplicates(p, { shipments: num('REL_S1_SHIPMENTS', 1000), concurrency: 32, seed: SEED }),
+    run: (p) =>
+      scenarioDuplicates(p, { shipments: num('REL_S1_SHIPMENTS', 1000), concurrency: 32, seed: SEED }),
   },
   {
     id: 2,
     title: 'Worker SIGKILLed mid-run, restarted',
     scaled: `${num('REL_S2_MESSAGES', 5000)} messages (half SMS, half email), API + worker processes`,
-    run: (p) => scenarioWorkerKill(p, { messages: num('REL_S2_MESSAGES', 5000), waitS: num('REL_S2_WAIT_S', 240) }),
+    run: (p) =>
+      scenarioWorkerKill(p, { messages: num('REL_S2_MESSAGES', 5000), waitS: num('REL_S2_WAIT_S', 240) }),
   },
   {
     id: 3,
     title: 'PostgreSQL connections dropped; Redis restarted (data lost)',
     scaled: `${num('REL_S3_ORDERS', 300)} orders per phase, SMS+email each`,
-    run: (p) => scenarioInfra(p, { ordersPerPhase: num('REL_S3_ORDERS', 300), pgWaitS: num('REL_S3_PG_WAIT_S', LEASE_CONFIGURABLE ? 90 : 200), redisWaitS: num('REL_S3_REDIS_WAIT_S', LEASE_CONFIGURABLE ? 90 : 120) }),
+    run: (p) =>
+      scenarioInfra(p, {
+        ordersPerPhase: num('REL_S3_ORDERS', 300),
+        pgWaitS: num('REL_S3_PG_WAIT_S', LEASE_CONFIGURABLE ? 90 : 200),
+        redisWaitS: num('REL_S3_REDIS_WAIT_S', LEASE_CONFIGURABLE ? 90 : 120),
+      }),
   },
   {
     id: 4,
@@ -68,24 +88,29 @@ const SCENARIOS: { id: number; title: string; scaled: string; run: Runner }[] = 
   },
 ];
 
-function headline(id: number, f: Record<string, any>): string {
-  try {
-    switch (id) {
-      case 1:
-        return `${f.webhookDeliveries} deliveries at ${f.webhooksPerSecond}/s; states ${JSON.stringify(f.finalShipmentStates)}; dup groups ${f.duplicateNotificationGroups}; sms ${f.reconcile?.smsAccepted}/${f.reconcile?.matchedSms}, email ${f.reconcile?.emailAccepted}/${f.reconcile?.matchedEmail} (accepted/matched); settled in ${f.settleSeconds} s`;
-      case 2:
-        return `killed at ${f.acceptedAtKill} accepted; ${f.sentRows}/${f.expected} sent; duplicates sms ${f.reconcile?.duplicateSms} email ${f.reconcile?.duplicateEmail}; in-flight at kill ${f.sendingAtKill}; all sent ${f.allSentAfterKillS} s after kill`;
-      case 3:
-        return `pg: ${f.pg?.sent}/${f.pg?.expected} sent, ready 200 again after ${f.pg?.recoveryS} s; redis: ${f.redis?.sent}/${f.redis?.expected} sent, ready after ${f.redis?.recoveryS} s${f.redis?.afterServiceRestart ? `; after service restart ${f.redis.afterServiceRestart.sent}/${f.redis.expected}` : ''}`;
-      case 4:
-        return `${f.sentRows}/${f.expectedSent} sent; twilio ${f.twilioRequests} requests (${JSON.stringify(f.twilioAnswers)}); 21211 requests/number max ${f.permanentMaxRequests}; emails refused ${f.smtpRefusedAttempts}; attempts max ${f.maxAttempts}`;
-      case 5:
-        return `${f.total} requests: ${JSON.stringify(f.statusClasses)}; 5xx ${f.fiveXx}; RSS ${f.rssMiB?.start} → ${f.rssMiB?.mid} → ${f.rssMiB?.end} MiB; alive ${f.alive}`;
-      case 6:
-        return `${f.total} attempts, shipments leaked ${f.leaks}; session lock after ${JSON.stringify(f.sessionLockAfter)} failures; IP lock after ${JSON.stringify(f.ipLockAfter)}; locked answers ${f.lockedAnswers}`;
-    }
-  } catch {
-    // fall through
+/** A figure by dotted path, for the summary table. */
+function v(f: Record<string, unknown>, dotted: string): string {
+  let x: unknown = f;
+  for (const k of dotted.split('.'))
+    x = x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined;
+  return typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x);
+}
+
+function headline(id: number, f: Record<string, unknown>): string {
+  const g = (p: string) => v(f, p);
+  switch (id) {
+    case 1:
+      return `${g('webhookDeliveries')} deliveries at ${g('webhooksPerSecond')}/s; states ${g('finalShipmentStates')}; dup groups ${g('duplicateNotificationGroups')}; sms ${g('reconcile.smsAccepted')}/${g('reconcile.matchedSms')}, email ${g('reconcile.emailAccepted')}/${g('reconcile.matchedEmail')} (accepted/matched); settled in ${g('settleSeconds')} s`;
+    case 2:
+      return `killed at ${g('acceptedAtKill')} accepted; ${g('sentRows')}/${g('expected')} sent; duplicates sms ${g('reconcile.duplicateSms')} email ${g('reconcile.duplicateEmail')}; in 'sending' at kill ${g('sendingAtKill')}; all sent ${g('allSentAfterKillS')} s after kill`;
+    case 3:
+      return `pg: ${g('pg.sent')}/${g('pg.expected')} sent (all within ${g('pg.allSentWithinS')} s), ready back after ${g('pg.recoveryS')} s; redis: ${g('redis.sent')}/${g('redis.expected')} sent, ready back after ${g('redis.recoveryS')} s; after a service restart ${g('redis.afterServiceRestart.sent')}`;
+    case 4:
+      return `${g('sentRows')}/${g('expectedSent')} sent in ${g('settledAfterS')} s; twilio ${g('twilioRequests')} requests ${g('twilioAnswers')}; 21211 requests/number max ${g('permanentMaxRequests')}; SMTP refusals ${g('smtpRefusedAttempts')}; promoted ${g('promotedRetries')}; attempts max ${g('maxAttempts')}`;
+    case 5:
+      return `${g('total')} requests: ${g('statusClasses')}; 5xx ${g('fiveXx')}; RSS ${g('rssMiB.start')} → ${g('rssMiB.mid')} → ${g('rssMiB.end')} MiB; alive ${g('alive')}`;
+    case 6:
+      return `${g('total')} attempts, shipments leaked ${g('leaks')}; session lock at attempt ${g('sessionLockAfter')}; IP lock at ${g('ipLockAfter')}; checks evaluated per IP ${g('failuresRecordedPerIp')}`;
   }
   return '';
 }
@@ -96,7 +121,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const t0 = Date.now();
-  log(`build ${MAIN_JS}; seed ${SEED}; scenarios ${[...SELECTED].join(',')}; NOTIFY_SENDING_LEASE_SECONDS ${LEASE_CONFIGURABLE ? 'configurable (set to 10)' : 'not in this build (lease fixed at 120 s)'}`);
+  log(
+    `build ${MAIN_JS}; seed ${SEED}; scenarios ${[...SELECTED].join(',')}; NOTIFY_SENDING_LEASE_SECONDS ${LEASE_CONFIGURABLE ? 'configurable (set to 10)' : 'not in this build (lease fixed at 120 s)'}`,
+  );
   const providers = new Providers();
   await providers.start();
   const results: ScenarioResult[] = [];
@@ -113,10 +140,27 @@ async function main(): Promise<void> {
       const started = Date.now();
       try {
         const { figures, checks } = await s.run(providers);
-        results.push({ id: s.id, title: s.title, scaled: s.scaled, ok: checks.list.every((c) => c.ok), durationS: round((Date.now() - started) / 1000, 1), figures, checks: checks.list });
+        results.push({
+          id: s.id,
+          title: s.title,
+          scaled: s.scaled,
+          ok: checks.list.every((c) => c.ok),
+          durationS: round((Date.now() - started) / 1000, 1),
+          figures,
+          checks: checks.list,
+        });
       } catch (err) {
         log(`scenario ${s.id} crashed: ${(err as Error).stack ?? err}`);
-        results.push({ id: s.id, title: s.title, scaled: s.scaled, ok: false, error: (err as Error).message.slice(0, 4000), durationS: round((Date.now() - started) / 1000, 1), figures: {}, checks: [] });
+        results.push({
+          id: s.id,
+          title: s.title,
+          scaled: s.scaled,
+          ok: false,
+          error: (err as Error).message.slice(0, 4000),
+          durationS: round((Date.now() - started) / 1000, 1),
+          figures: {},
+          checks: [],
+        });
       }
       await stopAllServices();
     }
@@ -126,9 +170,22 @@ async function main(): Promise<void> {
     await closeClients();
   }
   const totalS = round((Date.now() - t0) / 1000, 1);
+  // REL_MERGE=1: re-running some scenarios replaces only their entries in an existing reliability.json.
+  const file = path.join(ROOT, 'bench', 'results', 'reliability.json');
+  if (process.env.REL_MERGE === '1' && fs.existsSync(file)) {
+    const previous = JSON.parse(fs.readFileSync(file, 'utf8')) as { results?: ScenarioResult[] };
+    const rerun = new Set(results.map((r) => r.id));
+    results.push(...(previous.results ?? []).filter((r) => !rerun.has(r.id)));
+    results.sort((a, b) => a.id - b.id);
+  }
   const out = {
     date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGb: round(os.totalmem() / 1024 ** 3, 1), node: process.version },
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+      node: process.version,
+    },
     seed: SEED,
     build: MAIN_JS,
     leaseConfigurable: LEASE_CONFIGURABLE,
@@ -140,13 +197,21 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'reliability.json'), `${JSON.stringify(out, null, 2)}\n`);
 
-  const lines = ['', '| # | Scenario | Result | Time | Figures | Failed invariants |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '',
+    '| # | Scenario | Result | Time | Figures | Failed invariants |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const r of results) {
     const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name} (${c.detail})`);
     if (r.error) failed.push(`crashed: ${r.error.split('\n')[0]}`);
-    lines.push(`| ${r.id} | ${r.title} — ${r.scaled} | ${r.ok ? 'PASS' : 'FAIL'} | ${r.durationS} s | ${headline(r.id, r.figures as Record<string, any>).replace(/\|/g, '\\|')} | ${failed.join('; ').replace(/\|/g, '\\|') || '—'} |`);
+    lines.push(
+      `| ${r.id} | ${r.title} — ${r.scaled} | ${r.ok ? 'PASS' : 'FAIL'} | ${r.durationS} s | ${headline(r.id, r.figures).replace(/\|/g, '\\|')} | ${failed.join('; ').replace(/\|/g, '\\|') || '—'} |`,
+    );
   }
-  process.stdout.write(`${lines.join('\n')}\n\nTotal ${totalS} s; details in bench/results/reliability.json\n`);
+  process.stdout.write(
+    `${lines.join('\n')}\n\nTotal ${totalS} s; details in bench/results/reliability.json\n`,
+  );
   process.exit(out.ok ? 0 : 1);
 }
 

@@ -35,13 +35,16 @@ export const UNSUBSCRIBE_SECRET = randomBytes(24).toString('hex');
 /** Whether the build knows NOTIFY_SENDING_LEASE_SECONDS (it is being added in parallel). */
 export const LEASE_CONFIGURABLE = (() => {
   try {
-    return fs.readFileSync(path.join(DIST, 'config', 'config.schema.js'), 'utf8').includes('NOTIFY_SENDING_LEASE_SECONDS');
+    return fs
+      .readFileSync(path.join(DIST, 'config', 'config.schema.js'), 'utf8')
+      .includes('NOTIFY_SENDING_LEASE_SECONDS');
   } catch {
     return false;
   }
 })();
 
-export const log = (msg: string) => process.stderr.write(`[reliability ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+export const log = (msg: string) =>
+  process.stderr.write(`[reliability ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const round = (n: number, d = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : NaN);
 
@@ -56,7 +59,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 250): Promise<boolean> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<boolean> {
   const started = Date.now();
   for (;;) {
     if (await probe()) return true;
@@ -103,7 +111,11 @@ function clientFor(connectionString: string): Promise<Client> {
   let p = clients.get(connectionString);
   if (!p) {
     p = (async () => {
-      const client = new Client({ connectionString, connectionTimeoutMillis: 5000, application_name: 'wismo-reliability' });
+      const client = new Client({
+        connectionString,
+        connectionTimeoutMillis: 5000,
+        application_name: 'wismo-reliability',
+      });
       client.on('error', () => clients.delete(connectionString));
       client.on('end', () => clients.delete(connectionString));
       await client.connect();
@@ -119,7 +131,11 @@ function clientFor(connectionString: string): Promise<Client> {
  * One cached connection per database (the shared server's max_connections is small), reconnecting when a fault
  * (pg_terminate_backend) took it and waiting while the server is out of connection slots.
  */
-export async function sql<T = Record<string, unknown>>(connectionString: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  connectionString: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   let lastErr: unknown;
   for (let attempt = 0; attempt < 30; attempt++) {
     try {
@@ -129,7 +145,12 @@ export async function sql<T = Record<string, unknown>>(connectionString: string,
       lastErr = err;
       const code = (err as { code?: string }).code;
       const msg = (err as Error).message ?? '';
-      const retriable = code === '53300' || code === '57P01' || code === '08006' || code === 'ECONNRESET' || /terminat|not queryable|Connection terminated|ended|too many clients/i.test(msg);
+      const retriable =
+        code === '53300' ||
+        code === '57P01' ||
+        code === '08006' ||
+        code === 'ECONNRESET' ||
+        /terminat|not queryable|Connection terminated|ended|too many clients/i.test(msg);
       if (!retriable) throw err;
       const stale = clients.get(connectionString);
       clients.delete(connectionString);
@@ -155,7 +176,9 @@ export async function createDatabase(name: string): Promise<string> {
 
 export async function dropDatabase(name: string): Promise<void> {
   await closeClients(`/${name}`);
-  await sql(SERVER_DB_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) => log(`dropping ${name} failed: ${(err as Error).message}`));
+  await sql(SERVER_DB_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) =>
+    log(`dropping ${name} failed: ${(err as Error).message}`),
+  );
 }
 
 export async function cleanRedis(url: string, prefix: string): Promise<void> {
@@ -183,14 +206,35 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--maxmemory-policy', 'noeviction'], {
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'ignore'],
+      },
+    );
     this.child = child;
     const ok = await waitFor(
       `redis-server on ${this.port}`,
       async () => {
-        const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        const r = new Redis(this.url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
         r.on('error', () => undefined);
         try {
           await r.connect();
@@ -233,12 +277,22 @@ export interface Service {
 
 const running = new Set<Service>();
 
-export async function startService(name: string, env: Record<string, string>, opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<Service> {
+export async function startService(
+  name: string,
+  env: Record<string, string>,
+  opts: { port?: number; readyTimeoutMs?: number } = {},
+): Promise<Service> {
   const port = opts.port ?? (await freePort());
   let out = '';
   const child = spawn(process.execPath, [MAIN_JS], {
     cwd: SERVICE_CWD,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (b: Buffer) => {
@@ -299,7 +353,11 @@ export async function stopAllServices(): Promise<void> {
   for (const svc of [...running]) await svc.stop().catch(() => undefined);
 }
 
-export function serviceEnv(providers: Providers, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function serviceEnv(
+  providers: Providers,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -372,7 +430,15 @@ export class Providers {
   async start(): Promise<void> {
     await this.twilio.start();
     await this.smtp.start();
-    const twilio = this.twilio as unknown as { answers: FakeTwilioAnswer[]; requests: { form: Record<string, string>; sid: string | null; method: string; accountSid: string | null }[] };
+    const twilio = this.twilio as unknown as {
+      answers: FakeTwilioAnswer[];
+      requests: {
+        form: Record<string, string>;
+        sid: string | null;
+        method: string;
+        accountSid: string | null;
+      }[];
+    };
     // FakeTwilio records the request, then takes the next scripted answer: answer from the policy at that moment.
     const answers = twilio.answers;
     const originalShift = answers.shift.bind(answers);
@@ -387,7 +453,11 @@ export class Providers {
       for (const item of items) {
         const head = item.raw.subarray(0, 8192).toString('utf8');
         const m = /^Message-ID:\s*<?([^>\r\n]+)>?/im.exec(head);
-        this.email.push({ at: Date.now(), to: item.to.map((t) => t.toLowerCase()), messageId: m ? m[1].trim() : null });
+        this.email.push({
+          at: Date.now(),
+          to: item.to.map((t) => t.toLowerCase()),
+          messageId: m ? m[1].trim() : null,
+        });
       }
       // Do not keep raw bodies: thousands of emails would only cost memory here.
       return smtpPush();
@@ -462,12 +532,21 @@ export async function send(base: string, r: Req, timeoutMs = 30_000): Promise<Re
     return { status: res.status, text, ms: Date.now() - started };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    return { status: 0, text: '', error: e.cause?.code ?? e.cause?.message ?? e.message, ms: Date.now() - started };
+    return {
+      status: 0,
+      text: '',
+      error: e.cause?.code ?? e.cause?.message ?? e.message,
+      ms: Date.now() - started,
+    };
   }
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */
-export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -483,7 +562,12 @@ export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, 
 }
 
 /** Sends like a provider does: non-2xx and network errors are redelivered (up to `attempts`, `gapMs` apart). */
-export async function deliver(base: string, r: Req, attempts = 1, gapMs = 1000): Promise<{ final: Res; tries: number; statuses: number[] }> {
+export async function deliver(
+  base: string,
+  r: Req,
+  attempts = 1,
+  gapMs = 1000,
+): Promise<{ final: Res; tries: number; statuses: number[] }> {
   const statuses: number[] = [];
   let final: Res = { status: 0, text: '', ms: 0 };
   for (let i = 1; i <= attempts; i++) {
@@ -495,7 +579,10 @@ export async function deliver(base: string, r: Req, attempts = 1, gapMs = 1000):
   return { final, tries: attempts, statuses };
 }
 
-export function signedGeneric(event: Record<string, unknown> | Record<string, unknown>[], id = `msg_${randomBytes(12).toString('hex')}`): Req {
+export function signedGeneric(
+  event: Record<string, unknown> | Record<string, unknown>[],
+  id = `msg_${randomBytes(12).toString('hex')}`,
+): Req {
   const body = JSON.stringify(event);
   const ts = Math.floor(Date.now() / 1000);
   return {
@@ -521,13 +608,24 @@ export interface OrderSpec {
 
 export function orderBody(o: OrderSpec): string {
   return JSON.stringify({
-    customer: { name: o.name ?? 'Jamie Rivera', email: o.email, phone: o.phone, locale: 'en-US', timeZone: 'America/New_York', country: 'US' },
+    customer: {
+      name: o.name ?? 'Jamie Rivera',
+      email: o.email,
+      phone: o.phone,
+      locale: 'en-US',
+      timeZone: 'America/New_York',
+      country: 'US',
+    },
     promisedDate: '2026-12-05',
     shipments: [{ carrier: 'UPS', trackingNumber: o.trackingNumber }],
   });
 }
 
-export async function createOrders(base: string, specs: OrderSpec[], concurrency = 12): Promise<{ ok: number; failed: number; firstError: string; ms: number }> {
+export async function createOrders(
+  base: string,
+  specs: OrderSpec[],
+  concurrency = 12,
+): Promise<{ ok: number; failed: number; firstError: string; ms: number }> {
   const started = Date.now();
   let failed = 0;
   let firstError = '';
@@ -549,7 +647,9 @@ export async function createOrders(base: string, specs: OrderSpec[], concurrency
     }
   });
   const ms = Date.now() - started;
-  log(`created ${specs.length - failed}/${specs.length} orders in ${ms} ms${failed ? ` (${failed} failed: ${firstError})` : ''}`);
+  log(
+    `created ${specs.length - failed}/${specs.length} orders in ${ms} ms${failed ? ` (${failed} failed: ${firstError})` : ''}`,
+  );
   return { ok: specs.length - failed, failed, firstError, ms };
 }
 
@@ -600,12 +700,18 @@ export async function duplicateGroups(databaseUrl: string): Promise<number> {
 }
 
 export async function statusCounts(databaseUrl: string): Promise<Record<string, number>> {
-  const rows = await sql<{ k: string; n: string }>(databaseUrl, `SELECT type || '/' || channel || '/' || status AS k, count(*) AS n FROM notifications GROUP BY 1 ORDER BY 1`);
+  const rows = await sql<{ k: string; n: string }>(
+    databaseUrl,
+    `SELECT type || '/' || channel || '/' || status AS k, count(*) AS n FROM notifications GROUP BY 1 ORDER BY 1`,
+  );
   return Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
 }
 
 export async function openNotifications(databaseUrl: string): Promise<number> {
-  const rows = await sql<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM notifications WHERE status IN ('pending','queued','sending')`);
+  const rows = await sql<{ n: string }>(
+    databaseUrl,
+    `SELECT count(*) AS n FROM notifications WHERE status IN ('pending','queued','sending')`,
+  );
   return Number(rows[0].n);
 }
 
@@ -618,7 +724,9 @@ const SENT = new Set(['sent', 'delivered']);
 export function reconcile(rows: NotificationRow[], providers: Providers) {
   const { sms, email } = providers.successes();
   const smsIds = new Map(sms.map((r) => [r.sid!, r]));
-  const emailIds = new Map(email.filter((r) => r.messageId).map((r) => [r.messageId!.replace(/[<>]/g, ''), r]));
+  const emailIds = new Map(
+    email.filter((r) => r.messageId).map((r) => [r.messageId!.replace(/[<>]/g, ''), r]),
+  );
   const sentRows = rows.filter((r) => SENT.has(r.status));
   let matchedSms = 0;
   let matchedEmail = 0;
@@ -634,7 +742,8 @@ export function reconcile(rows: NotificationRow[], providers: Providers) {
     const got = new Map<string, number>();
     for (const to of list) got.set(to, (got.get(to) ?? 0) + 1);
     const want = new Map<string, number>();
-    for (const r of sentRows) if (r.channel === channel && r.recipient) want.set(r.recipient, (want.get(r.recipient) ?? 0) + 1);
+    for (const r of sentRows)
+      if (r.channel === channel && r.recipient) want.set(r.recipient, (want.get(r.recipient) ?? 0) + 1);
     let extra = 0;
     for (const [to, n] of got) extra += Math.max(0, n - (want.get(to) ?? 0));
     return extra;
@@ -658,6 +767,12 @@ export function reconcile(rows: NotificationRow[], providers: Providers) {
       'email',
     ),
     sentNotSeen,
+    /** Emails accepted more than once with the same Message-ID: the transport re-sent one message (not a new send). */
+    emailSameMessageIdRepeats: (() => {
+      const seen = new Map<string, number>();
+      for (const r of email) if (r.messageId) seen.set(r.messageId, (seen.get(r.messageId) ?? 0) + 1);
+      return [...seen.values()].reduce((a, n) => a + n - 1, 0);
+    })(),
   };
 }
 

@@ -32,7 +32,10 @@ import {
   waitFor,
 } from './common';
 
-export async function scenarioDuplicates(providers: Providers, opts: { shipments: number; concurrency: number; seed: number }) {
+export async function scenarioDuplicates(
+  providers: Providers,
+  opts: { shipments: number; concurrency: number; seed: number },
+) {
   const checks = new Checks();
   const figures: Record<string, unknown> = {};
   const db = `wismo_rel_s1_${RUN.toLowerCase()}`;
@@ -41,7 +44,10 @@ export async function scenarioDuplicates(providers: Providers, opts: { shipments
   providers.reset();
   let svc: Service | undefined;
   try {
-    svc = await startService('s1 service', serviceEnv(providers, databaseUrl, { REDIS_URL, QUEUE_PREFIX: prefix }));
+    svc = await startService(
+      's1 service',
+      serviceEnv(providers, databaseUrl, { REDIS_URL, QUEUE_PREFIX: prefix }),
+    );
     const orders = makeOrders('D', opts.shipments);
     const created = await createOrders(svc.url, orders);
     checks.check('orders created', created.failed === 0, `${created.ok}/${orders.length}`);
@@ -69,7 +75,9 @@ export async function scenarioDuplicates(providers: Providers, opts: { shipments
       requests.flatMap((r) => [r, r, r]),
       prng(opts.seed),
     );
-    log(`s1: ${copies.length} webhook deliveries (${requests.length} distinct × 3, shuffled), concurrency ${opts.concurrency}`);
+    log(
+      `s1: ${copies.length} webhook deliveries (${requests.length} distinct × 3, shuffled), concurrency ${opts.concurrency}`,
+    );
     const started = Date.now();
     const statusHist: Record<string, number> = {};
     let redelivered = 0;
@@ -86,7 +94,11 @@ export async function scenarioDuplicates(providers: Providers, opts: { shipments
     figures.webhooksPerSecond = round(copies.length / ingestS, 0);
     figures.httpStatuses = statusHist;
     figures.redeliveredAfterNon2xx = redelivered;
-    checks.check('every webhook delivery accepted (2xx, after provider-style redelivery)', failed === 0, `${copies.length - failed}/${copies.length} 2xx; statuses ${JSON.stringify(statusHist)}`);
+    checks.check(
+      'every webhook delivery accepted (2xx, after provider-style redelivery)',
+      failed === 0,
+      `${copies.length - failed}/${copies.length} 2xx; statuses ${JSON.stringify(statusHist)}`,
+    );
 
     // Quiescence: nothing open in the database and the fakes stable.
     const settleStart = Date.now();
@@ -115,23 +127,44 @@ export async function scenarioDuplicates(providers: Providers, opts: { shipments
     );
     const stateMap = Object.fromEntries(states.map((s) => [s.status, Number(s.n)]));
     figures.finalShipmentStates = stateMap;
-    checks.check('every shipment ends delivered', stateMap.delivered === opts.shipments && states.length === 1, JSON.stringify(stateMap));
+    checks.check(
+      'every shipment ends delivered',
+      stateMap.delivered === opts.shipments && states.length === 1,
+      JSON.stringify(stateMap),
+    );
 
-    const events = await sql<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM tracking_events`).catch(() => [{ n: 'n/a' }]);
+    const events = await sql<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM tracking_events`).catch(
+      () => [{ n: 'n/a' }],
+    );
     figures.trackingEventsStored = Number(events[0].n);
-    checks.check('each distinct scan stored once', Number(events[0].n) === requests.length, `${events[0].n} rows for ${requests.length} distinct scans`);
+    checks.check(
+      'each distinct scan stored once',
+      Number(events[0].n) === requests.length,
+      `${events[0].n} rows for ${requests.length} distinct scans`,
+    );
 
     const dupGroups = await duplicateGroups(databaseUrl);
     figures.duplicateNotificationGroups = dupGroups;
-    checks.check('no (shipment, type, channel) with more than one notification', dupGroups === 0, `${dupGroups} groups with count > 1`);
+    checks.check(
+      'no (shipment, type, channel) with more than one notification',
+      dupGroups === 0,
+      `${dupGroups} groups with count > 1`,
+    );
 
     const rows = await notificationRows(databaseUrl);
     figures.notificationStatuses = await statusCounts(databaseUrl);
     const deliveredEmailPerShipment = new Map<string, number>();
-    for (const r of rows) if (r.type === 'delivered' && r.channel === 'email' && (r.status === 'sent' || r.status === 'delivered')) deliveredEmailPerShipment.set(r.shipment_id, (deliveredEmailPerShipment.get(r.shipment_id) ?? 0) + 1);
+    for (const r of rows)
+      if (
+        r.type === 'delivered' &&
+        r.channel === 'email' &&
+        (r.status === 'sent' || r.status === 'delivered')
+      )
+        deliveredEmailPerShipment.set(r.shipment_id, (deliveredEmailPerShipment.get(r.shipment_id) ?? 0) + 1);
     checks.check(
       'every shipment got exactly one "delivered" email',
-      deliveredEmailPerShipment.size === opts.shipments && [...deliveredEmailPerShipment.values()].every((n) => n === 1),
+      deliveredEmailPerShipment.size === opts.shipments &&
+        [...deliveredEmailPerShipment.values()].every((n) => n === 1),
       `${deliveredEmailPerShipment.size}/${opts.shipments}`,
     );
     const rec = reconcile(rows, providers);

@@ -53,7 +53,9 @@ export async function scenarioWorkerKill(providers: Providers, opts: { messages:
     const created = await createOrders(api.url, orders, 16);
     checks.check('orders created', created.failed === 0, `${created.ok}/${orders.length}`);
     figures.expected = expected;
-    figures.lease = LEASE_CONFIGURABLE ? 'NOTIFY_SENDING_LEASE_SECONDS=10' : 'fixed 120 s (NOTIFY_SENDING_LEASE_SECONDS not in build)';
+    figures.lease = LEASE_CONFIGURABLE
+      ? 'NOTIFY_SENDING_LEASE_SECONDS=10'
+      : 'fixed 120 s (NOTIFY_SENDING_LEASE_SECONDS not in build)';
 
     const requests = orders.map((o, i) =>
       signedGeneric({
@@ -78,10 +80,15 @@ export async function scenarioWorkerKill(providers: Providers, opts: { messages:
     await worker.kill('SIGKILL');
     const killedAt = Date.now();
     figures.acceptedAtKill = accepted();
-    const sendingAtKill = await sql<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM notifications WHERE status = 'sending'`);
+    const sendingAtKill = await sql<{ n: string }>(
+      databaseUrl,
+      `SELECT count(*) AS n FROM notifications WHERE status = 'sending'`,
+    );
     figures.sendingAtKill = Number(sendingAtKill[0].n);
     figures.statusesAtKill = await statusCounts(databaseUrl);
-    log(`s2: worker SIGKILLed at ${figures.acceptedAtKill}/${expected} accepted (${figures.sendingAtKill} rows in 'sending') ${round((killedAt - t0) / 1000, 1)} s into the run`);
+    log(
+      `s2: worker SIGKILLed at ${figures.acceptedAtKill}/${expected} accepted (${figures.sendingAtKill} rows in 'sending') ${round((killedAt - t0) / 1000, 1)} s into the run`,
+    );
     await sleep(2000);
     worker = await startService('s2 worker (restarted)', { ...env, ROLE: 'worker' });
     services.push(worker);
@@ -94,15 +101,22 @@ export async function scenarioWorkerKill(providers: Providers, opts: { messages:
     const done = await waitFor(
       'every notification sent',
       async () => {
-        const rows = await sql<{ status: string; n: string }>(databaseUrl, `SELECT status, count(*) AS n FROM notifications GROUP BY 1`);
+        const rows = await sql<{ status: string; n: string }>(
+          databaseUrl,
+          `SELECT status, count(*) AS n FROM notifications GROUP BY 1`,
+        );
         const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
         if (!sendingClearedAt && !by.sending && Date.now() - killedAt > 3000) sendingClearedAt = Date.now();
-        return (by.sent ?? 0) + (by.delivered ?? 0) >= expected && (await openNotifications(databaseUrl)) === 0;
+        return (
+          (by.sent ?? 0) + (by.delivered ?? 0) >= expected && (await openNotifications(databaseUrl)) === 0
+        );
       },
       opts.waitS * 1000,
       500,
     );
-    figures.allSentAfterKillS = done ? round((Date.now() - killedAt) / 1000, 1) : `not within ${opts.waitS} s`;
+    figures.allSentAfterKillS = done
+      ? round((Date.now() - killedAt) / 1000, 1)
+      : `not within ${opts.waitS} s`;
     figures.totalRunS = round((Date.now() - t0) / 1000, 1);
     await sleep(1500); // a late duplicate would show up here
     const rows = await notificationRows(databaseUrl);
@@ -111,8 +125,15 @@ export async function scenarioWorkerKill(providers: Providers, opts: { messages:
     figures.sentRows = sentRows;
     const rec = reconcile(rows, providers);
     figures.reconcile = rec;
-    figures.attemptCountHistogram = rows.reduce<Record<number, number>>((h, r) => ((h[r.attempt_count] = (h[r.attempt_count] ?? 0) + 1), h), {});
-    checks.check('every message sent (DB)', sentRows === expected, `${sentRows}/${expected}; ${JSON.stringify(figures.notificationStatuses)}`);
+    figures.attemptCountHistogram = rows.reduce<Record<number, number>>(
+      (h, r) => ((h[r.attempt_count] = (h[r.attempt_count] ?? 0) + 1), h),
+      {},
+    );
+    checks.check(
+      'every message sent (DB)',
+      sentRows === expected,
+      `${sentRows}/${expected}; ${JSON.stringify(figures.notificationStatuses)}`,
+    );
     checks.check(
       'every sent message seen at the fakes (by provider id)',
       rec.matchedSms + rec.matchedEmail === expected && rec.sentNotSeen === 0,
@@ -121,15 +142,30 @@ export async function scenarioWorkerKill(providers: Providers, opts: { messages:
     const uniqueSms = new Set(providers.sms.filter((r) => r.sid).map((r) => r.to)).size;
     const uniqueEmail = new Set(providers.email.flatMap((r) => r.to)).size;
     figures.uniqueRecipients = { sms: uniqueSms, email: uniqueEmail };
-    checks.check('every recipient reached on both channels', uniqueSms === orderCount && uniqueEmail === orderCount, `sms ${uniqueSms}, email ${uniqueEmail} of ${orderCount}`);
+    checks.check(
+      'every recipient reached on both channels',
+      uniqueSms === orderCount && uniqueEmail === orderCount,
+      `sms ${uniqueSms}, email ${uniqueEmail} of ${orderCount}`,
+    );
     // Re-sends are allowed only for messages in flight at the kill.
     const dups = rec.duplicateSms + rec.duplicateEmail;
     figures.duplicates = dups;
-    checks.check('duplicates bounded by the messages in flight at the kill', dups <= Number(figures.sendingAtKill), `${dups} re-sent (sms ${rec.duplicateSms}, email ${rec.duplicateEmail}); ${figures.sendingAtKill} were 'sending' at the kill`);
+    checks.check(
+      'duplicates bounded by the messages in flight at the kill',
+      dups <= Number(figures.sendingAtKill),
+      `${dups} re-sent (sms ${rec.duplicateSms}, email ${rec.duplicateEmail}); ${figures.sendingAtKill} were 'sending' at the kill`,
+    );
     checks.check('no duplicate notification rows', (await duplicateGroups(databaseUrl)) === 0);
-    checks.check('api and worker alive and ready', api.alive() && worker.alive() && (await readyStatus(api)) === 200 && (await readyStatus(worker)) === 200);
+    checks.check(
+      'api and worker alive and ready',
+      api.alive() &&
+        worker.alive() &&
+        (await readyStatus(api)) === 200 &&
+        (await readyStatus(worker)) === 200,
+    );
   } finally {
-    if (!checks.ok) figures.serviceLogTail = services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n');
+    if (!checks.ok)
+      figures.serviceLogTail = services.map((s) => `--- ${s.name}\n${s.output().slice(-2500)}`).join('\n');
     for (const s of services) await s.stop().catch(() => undefined);
     await dropDatabase(db);
     await cleanRedis(REDIS_URL, prefix);

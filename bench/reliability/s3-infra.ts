@@ -62,7 +62,10 @@ function recovery(samples: Sample[], faultStart: number, faultEnd: number) {
     else backAt = null;
   }
   const non200 = after.filter((s) => s.status !== 200);
-  const hist = non200.reduce<Record<string, number>>((h, s) => ((h[s.status] = (h[s.status] ?? 0) + 1), h), {});
+  const hist = non200.reduce<Record<string, number>>(
+    (h, s) => ((h[s.status] = (h[s.status] ?? 0) + 1), h),
+    {},
+  );
   return {
     recoveryS: backAt === null ? null : round(Math.max(0, backAt - faultEnd) / 1000, 2),
     non200Samples: non200.length,
@@ -71,7 +74,10 @@ function recovery(samples: Sample[], faultStart: number, faultEnd: number) {
   };
 }
 
-async function sentFor(databaseUrl: string, trackingPrefix: string): Promise<{ sent: number; byStatus: Record<string, number> }> {
+async function sentFor(
+  databaseUrl: string,
+  trackingPrefix: string,
+): Promise<{ sent: number; byStatus: Record<string, number> }> {
   const rows = await sql<{ status: string; n: string }>(
     databaseUrl,
     `SELECT n.status, count(*) AS n FROM notifications n JOIN shipments s ON s.id = n.shipment_id
@@ -82,9 +88,12 @@ async function sentFor(databaseUrl: string, trackingPrefix: string): Promise<{ s
   return { sent: (byStatus.sent ?? 0) + (byStatus.delivered ?? 0), byStatus };
 }
 
-export async function scenarioInfra(providers: Providers, opts: { ordersPerPhase: number; pgWaitS: number; redisWaitS: number }) {
+export async function scenarioInfra(
+  providers: Providers,
+  opts: { ordersPerPhase: number; pgWaitS: number; redisWaitS: number },
+) {
   const checks = new Checks();
-  const figures: Record<string, any> = {};
+  const figures: Record<string, unknown> = {};
   const db = `wismo_rel_s3_${RUN.toLowerCase()}`;
   const databaseUrl = await createDatabase(db);
   providers.reset();
@@ -134,7 +143,12 @@ export async function scenarioInfra(providers: Providers, opts: { ordersPerPhase
       }
       const faultEnd = Date.now();
       await load;
-      const done = await waitFor('pg phase: every notification sent', async () => (await sentFor(databaseUrl, `1ZRL${RUN}${tag}`)).sent >= expected, opts.pgWaitS * 1000, 500);
+      const done = await waitFor(
+        'pg phase: every notification sent',
+        async () => (await sentFor(databaseUrl, `1ZRL${RUN}${tag}`)).sent >= expected,
+        opts.pgWaitS * 1000,
+        500,
+      );
       const final = await sentFor(databaseUrl, `1ZRL${RUN}${tag}`);
       await sleep(1000);
       const rec = recovery(samples, faultStart, faultEnd);
@@ -149,9 +163,21 @@ export async function scenarioInfra(providers: Providers, opts: { ordersPerPhase
         allSentWithinS: done ? round((Date.now() - faultEnd) / 1000, 1) : null,
         ...rec,
       };
-      checks.check('pg: every webhook accepted in the end', ok === orders.length, `${ok}/${orders.length}; ${retried} needed redelivery; statuses ${JSON.stringify(statusHist)}`);
-      checks.check('pg: nothing lost (every notification sent)', final.sent === expected, `${final.sent}/${expected} within ${opts.pgWaitS} s ${JSON.stringify(final.byStatus)}`);
-      checks.check('pg: /health/ready back to 200 by itself', rec.recoveryS !== null, `after ${rec.recoveryS} s; non-200 samples ${rec.non200Samples} ${JSON.stringify(rec.non200Statuses)}`);
+      checks.check(
+        'pg: every webhook accepted in the end',
+        ok === orders.length,
+        `${ok}/${orders.length}; ${retried} needed redelivery; statuses ${JSON.stringify(statusHist)}`,
+      );
+      checks.check(
+        'pg: nothing lost (every notification sent)',
+        final.sent === expected,
+        `${final.sent}/${expected} within ${opts.pgWaitS} s ${JSON.stringify(final.byStatus)}`,
+      );
+      checks.check(
+        'pg: /health/ready back to 200 by itself',
+        rec.recoveryS !== null,
+        `after ${rec.recoveryS} s; non-200 samples ${rec.non200Samples} ${JSON.stringify(rec.non200Statuses)}`,
+      );
     }
 
     // ---- Phase 2: Redis killed (data lost) and started again
@@ -182,10 +208,15 @@ export async function scenarioInfra(providers: Providers, opts: { ordersPerPhase
       const faultEnd = Date.now();
       log(`s3 redis: redis-server started again after ${round((faultEnd - killedAt) / 1000, 1)} s`);
       await load;
-      const done = await waitFor('redis phase: every notification sent', async () => (await sentFor(databaseUrl, `1ZRL${RUN}${tag}`)).sent >= expected, opts.redisWaitS * 1000, 500);
+      const done = await waitFor(
+        'redis phase: every notification sent',
+        async () => (await sentFor(databaseUrl, `1ZRL${RUN}${tag}`)).sent >= expected,
+        opts.redisWaitS * 1000,
+        500,
+      );
       const final = await sentFor(databaseUrl, `1ZRL${RUN}${tag}`);
       const rec = recovery(samples, faultStart, faultEnd);
-      figures.redis = {
+      const redisFigures: Record<string, unknown> = {
         expected,
         sent: final.sent,
         statuses: final.byStatus,
@@ -198,9 +229,22 @@ export async function scenarioInfra(providers: Providers, opts: { ordersPerPhase
         allSentWithinS: done ? round((Date.now() - faultEnd) / 1000, 1) : null,
         ...rec,
       };
-      checks.check('redis: every webhook accepted in the end', ok === orders.length, `${ok}/${orders.length}; ${retried} needed redelivery; statuses ${JSON.stringify(statusHist)}`);
-      checks.check('redis: nothing lost (every notification sent, no restart of the service)', final.sent === expected, `${final.sent}/${expected} within ${opts.redisWaitS} s ${JSON.stringify(final.byStatus)}`);
-      checks.check('redis: /health/ready back to 200 by itself', rec.recoveryS !== null, `after ${rec.recoveryS} s; non-200 samples ${rec.non200Samples} ${JSON.stringify(rec.non200Statuses)}`);
+      figures.redis = redisFigures;
+      checks.check(
+        'redis: every webhook accepted in the end',
+        ok === orders.length,
+        `${ok}/${orders.length}; ${retried} needed redelivery; statuses ${JSON.stringify(statusHist)}`,
+      );
+      checks.check(
+        'redis: nothing lost (every notification sent, no restart of the service)',
+        final.sent === expected,
+        `${final.sent}/${expected} within ${opts.redisWaitS} s ${JSON.stringify(final.byStatus)}`,
+      );
+      checks.check(
+        'redis: /health/ready back to 200 by itself',
+        rec.recoveryS !== null,
+        `after ${rec.recoveryS} s; non-200 samples ${rec.non200Samples} ${JSON.stringify(rec.non200Statuses)}`,
+      );
       if (!done) {
         // Diagnosis only: does a restart of the service (which re-creates the job schedulers) finish the work?
         log('s3 redis: not complete; restarting the service to see whether a restart recovers the rest');
@@ -209,9 +253,18 @@ export async function scenarioInfra(providers: Providers, opts: { ordersPerPhase
         await svc.stop();
         svc = await startService('s3 service (restarted)', env);
         const restarted = Date.now();
-        const after = await waitFor('after service restart: every notification sent', async () => (await sentFor(databaseUrl, `1ZRL${RUN}${tag}`)).sent >= expected, 60_000, 500);
+        const after = await waitFor(
+          'after service restart: every notification sent',
+          async () => (await sentFor(databaseUrl, `1ZRL${RUN}${tag}`)).sent >= expected,
+          60_000,
+          500,
+        );
         const f2 = await sentFor(databaseUrl, `1ZRL${RUN}${tag}`);
-        figures.redis.afterServiceRestart = { sent: f2.sent, statuses: f2.byStatus, withinS: after ? round((Date.now() - restarted) / 1000, 1) : null };
+        redisFigures.afterServiceRestart = {
+          sent: f2.sent,
+          statuses: f2.byStatus,
+          withinS: after ? round((Date.now() - restarted) / 1000, 1) : null,
+        };
         log(`s3 redis: after a service restart ${f2.sent}/${expected} sent ${JSON.stringify(f2.byStatus)}`);
       }
     }

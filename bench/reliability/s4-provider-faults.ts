@@ -42,7 +42,7 @@ const PROMOTE_EVERY_MS = 8_000;
 
 export async function scenarioProviderFaults(providers: Providers, opts: { orders: number; seed: number }) {
   const checks = new Checks();
-  const figures: Record<string, any> = {};
+  const figures: Record<string, unknown> = {};
   const db = `wismo_rel_s4_${RUN.toLowerCase()}`;
   const prefix = `wismo-rel-${RUN.toLowerCase()}-s4`;
   const databaseUrl = await createDatabase(db);
@@ -54,7 +54,10 @@ export async function scenarioProviderFaults(providers: Providers, opts: { order
   const queues = ['sms', 'email'].map((name) => new Queue(name, { connection, prefix }));
   let promoting = true;
   try {
-    svc = await startService('s4 service', serviceEnv(providers, databaseUrl, { REDIS_URL, QUEUE_PREFIX: prefix }));
+    svc = await startService(
+      's4 service',
+      serviceEnv(providers, databaseUrl, { REDIS_URL, QUEUE_PREFIX: prefix }),
+    );
     const orders = makeOrders('F', opts.orders);
     const created = await createOrders(svc.url, orders);
     checks.check('orders created', created.failed === 0, `${created.ok}/${orders.length}`);
@@ -69,7 +72,13 @@ export async function scenarioProviderFaults(providers: Providers, opts: { order
     let nextBurst = 2_000;
     providers.twilioPolicy = (to: string): FakeTwilioAnswer | undefined => {
       const tally = (k: string, a: FakeTwilioAnswer | undefined) => ((answers[k] = (answers[k] ?? 0) + 1), a);
-      if (permanent.has(to)) return tally('21211', { kind: 'error', code: 21211, status: 400, message: "The 'To' number is not a valid phone number." });
+      if (permanent.has(to))
+        return tally('21211', {
+          kind: 'error',
+          code: 21211,
+          status: 400,
+          message: "The 'To' number is not a valid phone number.",
+        });
       const elapsed = Date.now() - t0;
       if (elapsed < TWILIO_FAULT_MS) {
         if (elapsed >= nextBurst) {
@@ -141,7 +150,12 @@ export async function scenarioProviderFaults(providers: Providers, opts: { order
     });
     checks.check('every webhook accepted', non2xx === 0, `${non2xx} non-2xx`);
     await faultTimeline;
-    const done = await waitFor('every notification settled', async () => (await openNotifications(databaseUrl)) === 0, 150_000, 1000);
+    const done = await waitFor(
+      'every notification settled',
+      async () => (await openNotifications(databaseUrl)) === 0,
+      150_000,
+      1000,
+    );
     figures.settledAfterS = done ? round((Date.now() - t0) / 1000, 1) : null;
     promoting = false;
     await promoter;
@@ -161,16 +175,26 @@ export async function scenarioProviderFaults(providers: Providers, opts: { order
     figures.expectedSent = deliverable.length;
     figures.sentRows = sent.length;
     figures.maxAttempts = Math.max(0, ...rows.map((r) => r.attempt_count));
-    figures.attemptCountHistogram = rows.reduce<Record<number, number>>((h, r) => ((h[r.attempt_count] = (h[r.attempt_count] ?? 0) + 1), h), {});
+    figures.attemptCountHistogram = rows.reduce<Record<number, number>>(
+      (h, r) => ((h[r.attempt_count] = (h[r.attempt_count] ?? 0) + 1), h),
+      {},
+    );
     const fallbacks = rows.filter((r) => r.fallback_of);
-    figures.fallbackRows = fallbacks.reduce<Record<string, number>>((h, r) => ((h[`${r.type}/${r.channel}/${r.status}`] = (h[`${r.type}/${r.channel}/${r.status}`] ?? 0) + 1), h), {});
+    figures.fallbackRows = fallbacks.reduce<Record<string, number>>(
+      (h, r) => (
+        (h[`${r.type}/${r.channel}/${r.status}`] = (h[`${r.type}/${r.channel}/${r.status}`] ?? 0) + 1),
+        h
+      ),
+      {},
+    );
     checks.check(
       'everything deliverable delivered in the end',
       sent.length === deliverable.length && deliverable.length === orders.length * 2 - permanent.size,
       `${sent.length}/${deliverable.length} (expected ${orders.length * 2 - permanent.size}); ${JSON.stringify(figures.notificationStatuses)}`,
     );
     const perNumber = new Map<string, number>();
-    for (const r of providers.sms) if (permanent.has(r.to)) perNumber.set(r.to, (perNumber.get(r.to) ?? 0) + 1);
+    for (const r of providers.sms)
+      if (permanent.has(r.to)) perNumber.set(r.to, (perNumber.get(r.to) ?? 0) + 1);
     figures.permanentMaxRequests = Math.max(0, ...perNumber.values());
     checks.check(
       'permanent errors (21211) not retried: exactly one request per number',
@@ -179,20 +203,43 @@ export async function scenarioProviderFaults(providers: Providers, opts: { order
     );
     checks.check(
       '21211 notifications failed with their code after one attempt',
-      permanentRows.length === permanent.size && permanentRows.every((r) => r.status === 'failed' && r.error_code === '21211' && r.attempt_count === 1),
-      JSON.stringify(permanentRows.slice(0, 3).map((r) => ({ status: r.status, code: r.error_code, attempts: r.attempt_count }))),
+      permanentRows.length === permanent.size &&
+        permanentRows.every(
+          (r) => r.status === 'failed' && r.error_code === '21211' && r.attempt_count === 1,
+        ),
+      JSON.stringify(
+        permanentRows
+          .slice(0, 3)
+          .map((r) => ({ status: r.status, code: r.error_code, attempts: r.attempt_count })),
+      ),
     );
     const rec = reconcile(rows, providers);
     figures.reconcile = rec;
-    checks.check('no duplicate sends at the fakes', rec.duplicateSms === 0 && rec.duplicateEmail === 0 && rec.sentNotSeen === 0, `sms ${rec.duplicateSms}, email ${rec.duplicateEmail}, sent-but-unseen ${rec.sentNotSeen}`);
-    checks.check('transient faults were really exercised', (answers['500'] ?? 0) > 0 && (answers['429'] ?? 0) > 0 && smtpRefused > 0 && promoted > 0, `500×${answers['500'] ?? 0}, 429×${answers['429'] ?? 0}, 451×${smtpRefused}, promoted ${promoted}`);
+    checks.check(
+      'no duplicate sends at the fakes',
+      rec.duplicateSms === 0 && rec.duplicateEmail === 0 && rec.sentNotSeen === 0,
+      `sms ${rec.duplicateSms}, email ${rec.duplicateEmail}, sent-but-unseen ${rec.sentNotSeen}`,
+    );
+    checks.check(
+      'transient faults were really exercised',
+      (answers['500'] ?? 0) > 0 && (answers['429'] ?? 0) > 0 && smtpRefused > 0,
+      `500×${answers['500'] ?? 0}, 429×${answers['429'] ?? 0}, 451×${smtpRefused}`,
+    );
+    // README: transient errors retry with exponential backoff and jitter (8 attempts over about 2 hours), i.e. as
+    // delayed BullMQ jobs. None seen means something else (the sweeper, every SWEEPER_INTERVAL_SECONDS) retried.
+    checks.check(
+      'transient retries are scheduled with backoff (delayed BullMQ jobs seen)',
+      promoted > 0,
+      `${promoted} delayed retry jobs seen and promoted; attempts per notification up to ${String(figures.maxAttempts)} within ${String(figures.settledAfterS)} s${promoteErrors.size ? `; errors ${[...promoteErrors].join(', ')}` : ''}`,
+    );
     checks.check('no duplicate notification rows', (await duplicateGroups(databaseUrl)) === 0);
     checks.check('service alive', svc.alive());
   } finally {
     if (!checks.ok && svc) figures.serviceLogTail = svc.output().slice(-4000);
     promoting = false;
     providers.twilioPolicy = undefined;
-    if (!(providers.smtp as unknown as { server?: unknown }).server) await providers.smtp.start().catch(() => undefined);
+    if (!(providers.smtp as unknown as { server?: unknown }).server)
+      await providers.smtp.start().catch(() => undefined);
     for (const q of queues) await q.close().catch(() => undefined);
     await svc?.stop().catch(() => undefined);
     await dropDatabase(db);

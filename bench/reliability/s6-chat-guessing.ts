@@ -48,19 +48,27 @@ async function say(svc: Service, ip: string, message: string, sessionId?: string
   } catch {
     // counted by status
   }
-  return { status: res.status, locked: LOCKED.test(body.reply ?? ''), shipments: Array.isArray(body.shipments) ? body.shipments.length : 0, sessionId: body.sessionId };
+  return {
+    status: res.status,
+    locked: LOCKED.test(body.reply ?? ''),
+    shipments: Array.isArray(body.shipments) ? body.shipments.length : 0,
+    sessionId: body.sessionId,
+  };
 }
 
 export async function scenarioChatGuessing(providers: Providers, opts: { attempts: number; seed: number }) {
   const checks = new Checks();
-  const figures: Record<string, any> = {};
+  const figures: Record<string, unknown> = {};
   const db = `wismo_rel_s6_${RUN.toLowerCase()}`;
   const prefix = `wismo-rel-${RUN.toLowerCase()}-s6`;
   const databaseUrl = await createDatabase(db);
   providers.reset();
   let svc: Service | undefined;
   try {
-    svc = await startService('s6 service', serviceEnv(providers, databaseUrl, { REDIS_URL, QUEUE_PREFIX: prefix }));
+    svc = await startService(
+      's6 service',
+      serviceEnv(providers, databaseUrl, { REDIS_URL, QUEUE_PREFIX: prefix }),
+    );
     const real: OrderSpec[] = Array.from({ length: 20 }, (_, i) => ({
       externalId: `RLC-${500000 + i}`,
       email: `owner.${i}.${RUN.toLowerCase()}@example.com`,
@@ -70,7 +78,10 @@ export async function scenarioChatGuessing(providers: Providers, opts: { attempt
     await createOrders(svc.url, real);
     const rand = prng(opts.seed);
     const guess = (k: number) => {
-      const order = rand() < 0.5 ? real[Math.floor(rand() * real.length)].externalId : `RLC-${900000 + Math.floor(rand() * 99999)}`;
+      const order =
+        rand() < 0.5
+          ? real[Math.floor(rand() * real.length)].externalId
+          : `RLC-${900000 + Math.floor(rand() * 99999)}`;
       return `Where is my order ${order}? My email is guess.${k}.${Math.floor(rand() * 1e6)}@example.net`;
     };
     const turns: Turn[] = [];
@@ -100,7 +111,10 @@ export async function scenarioChatGuessing(providers: Providers, opts: { attempt
     const remaining = opts.attempts - sessions * perSession;
     const ips = ['10.62.0.1', '10.62.0.2', '10.62.0.3', '10.62.0.4'];
     const perIp = Math.floor(remaining / ips.length);
-    const ipLockAt: Record<string, { lockedAt: number | null; unlockedFailures: number; concurrency: number }> = {};
+    const ipLockAt: Record<
+      string,
+      { lockedAt: number | null; unlockedFailures: number; concurrency: number }
+    > = {};
     await Promise.all(
       ips.map(async (ip, n) => {
         const concurrency = n < 2 ? 1 : 8;
@@ -114,28 +128,51 @@ export async function scenarioChatGuessing(providers: Providers, opts: { attempt
           },
         );
         const first = results.findIndex((t) => t.locked);
-        ipLockAt[ip] = { lockedAt: first < 0 ? null : first + 1, unlockedFailures: results.filter((t) => !t.locked && t.status === 200).length, concurrency };
+        ipLockAt[ip] = {
+          lockedAt: first < 0 ? null : first + 1,
+          unlockedFailures: results.filter((t) => !t.locked && t.status === 200).length,
+          concurrency,
+        };
       }),
     );
 
     // Controls: a locked client with the right details stays locked; a fresh client with them sees its order.
-    const lockedControl = await say(svc, ips[0], `Where is my order ${real[0].externalId}? My email is ${real[0].email}`);
-    const freshControl = await say(svc, '10.63.0.1', `Where is my order ${real[1].externalId}? My email is ${real[1].email}`);
+    const lockedControl = await say(
+      svc,
+      ips[0],
+      `Where is my order ${real[0].externalId}? My email is ${real[0].email}`,
+    );
+    const freshControl = await say(
+      svc,
+      '10.63.0.1',
+      `Where is my order ${real[1].externalId}? My email is ${real[1].email}`,
+    );
 
     // What really counts: verification checks evaluated (failures recorded) per client and per session.
     const hash = (ip: string) => createHmac('sha256', UNSUBSCRIBE_SECRET).update(ip).digest('hex');
-    const perClient = await sql<{ client_hash: string; n: string }>(databaseUrl, `SELECT client_hash, count(*) AS n FROM chat_verification_failures GROUP BY 1`);
+    const perClient = await sql<{ client_hash: string; n: string }>(
+      databaseUrl,
+      `SELECT client_hash, count(*) AS n FROM chat_verification_failures GROUP BY 1`,
+    );
     const byHash = new Map(perClient.map((r) => [r.client_hash.trim(), Number(r.n)]));
-    const failuresRecordedPerIp = Object.fromEntries(ips.map((ip) => [`${ip} (c=${ipLockAt[ip].concurrency})`, byHash.get(hash(ip)) ?? 0]));
+    const failuresRecordedPerIp = Object.fromEntries(
+      ips.map((ip) => [`${ip} (c=${ipLockAt[ip].concurrency})`, byHash.get(hash(ip)) ?? 0]),
+    );
     const sessionFailures = await sql<{ n: string; sessions: string }>(
       databaseUrl,
       `SELECT n, count(*) AS sessions FROM (SELECT session_id, count(*) AS n FROM chat_verification_failures GROUP BY 1) s GROUP BY 1 ORDER BY 1`,
     );
     figures.failuresRecordedPerIp = failuresRecordedPerIp;
-    figures.failuresRecordedPerSession = Object.fromEntries(sessionFailures.map((r) => [r.n, Number(r.sessions)]));
+    figures.failuresRecordedPerSession = Object.fromEntries(
+      sessionFailures.map((r) => [r.n, Number(r.sessions)]),
+    );
     const leaks = turns.filter((t) => t.shipments > 0).length;
-    const statuses = turns.reduce<Record<string, number>>((h, t) => ((h[t.status] = (h[t.status] ?? 0) + 1), h), {});
-    const hist = (xs: (number | null)[]) => xs.reduce<Record<string, number>>((h, x) => ((h[String(x)] = (h[String(x)] ?? 0) + 1), h), {});
+    const statuses = turns.reduce<Record<string, number>>(
+      (h, t) => ((h[t.status] = (h[t.status] ?? 0) + 1), h),
+      {},
+    );
+    const hist = (xs: (number | null)[]) =>
+      xs.reduce<Record<string, number>>((h, x) => ((h[String(x)] = (h[String(x)] ?? 0) + 1), h), {});
     Object.assign(figures, {
       total: turns.length,
       statuses,
@@ -143,27 +180,61 @@ export async function scenarioChatGuessing(providers: Providers, opts: { attempt
       lockedAnswers: turns.filter((t) => t.locked).length,
       sessions,
       sessionLockAfter: hist(sessionLockAt),
-      ipLockAfter: Object.fromEntries(Object.entries(ipLockAt).map(([ip, v]) => [`${ip} (c=${v.concurrency})`, v.lockedAt])),
-      ipUnlockedAnswers: Object.fromEntries(Object.entries(ipLockAt).map(([ip, v]) => [`${ip} (c=${v.concurrency})`, v.unlockedFailures])),
+      ipLockAfter: Object.fromEntries(
+        Object.entries(ipLockAt).map(([ip, v]) => [`${ip} (c=${v.concurrency})`, v.lockedAt]),
+      ),
+      ipUnlockedAnswers: Object.fromEntries(
+        Object.entries(ipLockAt).map(([ip, v]) => [`${ip} (c=${v.concurrency})`, v.unlockedFailures]),
+      ),
       lockedClientWithRightDetails: { locked: lockedControl.locked, shipments: lockedControl.shipments },
       freshClientWithRightDetails: { status: freshControl.status, shipments: freshControl.shipments },
     });
-    log(`s6: ${turns.length} guesses; leaks ${leaks}; session lock at ${JSON.stringify(figures.sessionLockAfter)}; IP lock at ${JSON.stringify(figures.ipLockAfter)}`);
-    checks.check('no tracking data returned to a guess (shipments always empty)', leaks === 0, `${leaks} answers with shipments`);
-    checks.check('every guess answered 200', (statuses['200'] ?? 0) === turns.length, JSON.stringify(statuses));
-    checks.check('session lock-out engages within 5 failed attempts', sessionLockAt.every((x) => x !== null && x <= 5), JSON.stringify(figures.sessionLockAfter));
+    log(
+      `s6: ${turns.length} guesses; leaks ${leaks}; session lock at ${JSON.stringify(figures.sessionLockAfter)}; IP lock at ${JSON.stringify(figures.ipLockAfter)}`,
+    );
+    checks.check(
+      'no tracking data returned to a guess (shipments always empty)',
+      leaks === 0,
+      `${leaks} answers with shipments`,
+    );
+    checks.check(
+      'every guess answered 200',
+      (statuses['200'] ?? 0) === turns.length,
+      JSON.stringify(statuses),
+    );
+    checks.check(
+      'session lock-out engages within 5 failed attempts',
+      sessionLockAt.every((x) => x !== null && x <= 5),
+      JSON.stringify(figures.sessionLockAfter),
+    );
     const seq = Object.values(ipLockAt).filter((v) => v.concurrency === 1);
-    checks.check('client (IP) lock-out engages within 5 failed attempts (sequential)', seq.every((v) => v.lockedAt !== null && v.lockedAt <= 5), JSON.stringify(figures.ipLockAfter));
+    checks.check(
+      'client (IP) lock-out engages within 5 failed attempts (sequential)',
+      seq.every((v) => v.lockedAt !== null && v.lockedAt <= 5),
+      JSON.stringify(figures.ipLockAfter),
+    );
     const conc = Object.values(ipLockAt).filter((v) => v.concurrency > 1);
-    checks.check('client (IP) lock-out engages under concurrent guessing', conc.every((v) => v.lockedAt !== null), `failures evaluated per IP ${JSON.stringify(failuresRecordedPerIp)}`);
+    checks.check(
+      'client (IP) lock-out engages under concurrent guessing',
+      conc.every((v) => v.lockedAt !== null),
+      `failures evaluated per IP ${JSON.stringify(failuresRecordedPerIp)}`,
+    );
     const seqIps = ips.filter((ip) => ipLockAt[ip].concurrency === 1);
     checks.check(
       'sequential guessing: at most 5 verification checks evaluated per IP',
       seqIps.every((ip) => (byHash.get(hash(ip)) ?? 0) <= 5),
       JSON.stringify(failuresRecordedPerIp),
     );
-    checks.check('a locked client is refused even with the right details', lockedControl.locked && lockedControl.shipments === 0, JSON.stringify(figures.lockedClientWithRightDetails));
-    checks.check('positive control: a fresh client with the right details sees its order', freshControl.status === 200 && freshControl.shipments > 0, JSON.stringify(figures.freshClientWithRightDetails));
+    checks.check(
+      'a locked client is refused even with the right details',
+      lockedControl.locked && lockedControl.shipments === 0,
+      JSON.stringify(figures.lockedClientWithRightDetails),
+    );
+    checks.check(
+      'positive control: a fresh client with the right details sees its order',
+      freshControl.status === 200 && freshControl.shipments > 0,
+      JSON.stringify(figures.freshClientWithRightDetails),
+    );
     checks.check('service alive', svc.alive());
   } finally {
     if (!checks.ok && svc) figures.serviceLogTail = svc.output().slice(-3000);

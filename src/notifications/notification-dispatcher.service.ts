@@ -5,20 +5,8 @@ import { QueueService } from '../queue/queue.service';
 import { CLOCK, type Clock } from './notification-planner.service';
 import { Notification } from './notification.entity';
 import type { Channel } from './notification.types';
-import { NOTIFICATION_RETRY } from './retry-policy';
 
 export const CHANNEL_QUEUE: Record<Channel, QueueName> = { sms: QueueName.Sms, email: QueueName.Email };
-
-/**
- * Options of every send job. The backoff type must be the one `notificationBackoffStrategy` owns: with any
- * other type the strategy answers -1 and BullMQ fails the job on its first transient error (no retry at all;
- * only the sweeper would pick the row up again, every sweep, with no backoff and no attempt limit).
- */
-export const NOTIFICATION_JOB_OPTIONS = {
-  ...SEND_JOB_OPTIONS,
-  attempts: NOTIFICATION_RETRY.attempts,
-  backoff: { type: NOTIFICATION_RETRY.backoffType },
-};
 
 /**
  * Enqueues notification ids after their transaction committed. `jobId` = notification id, so enqueueing the
@@ -47,7 +35,7 @@ export class NotificationDispatcher {
           name: JobName.SendNotification,
           data: { notificationId: n.id },
           opts: {
-            ...NOTIFICATION_JOB_OPTIONS,
+            ...SEND_JOB_OPTIONS,
             jobId: n.id,
             delay: Math.max(0, n.scheduledFor.getTime() - now),
           },

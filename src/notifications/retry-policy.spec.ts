@@ -1,3 +1,4 @@
+import { SEND_JOB_OPTIONS } from '../queue/queue.constants';
 import { backoffDelayMs, NOTIFICATION_RETRY, notificationBackoffStrategy } from './retry-policy';
 
 const MIN = 60_000;
@@ -64,5 +65,13 @@ describe('notificationBackoffStrategy', () => {
   it('refuses to retry (-1) for a backoff type it does not own', () => {
     expect(notificationBackoffStrategy(2, 'something-else')).toBe(-1);
     expect(notificationBackoffStrategy(2)).toBe(-1);
+  });
+});
+
+describe('send job options', () => {
+  it('name the backoff type this strategy answers for, with the same number of attempts', () => {
+    expect(SEND_JOB_OPTIONS.backoff).toEqual({ type: NOTIFICATION_RETRY.backoffType });
+    expect(SEND_JOB_OPTIONS.attempts).toBe(NOTIFICATION_RETRY.attempts);
+    expect(notificationBackoffStrategy(1, NOTIFICATION_RETRY.backoffType)).toBeGreaterThan(0);
   });
 });

@@ -43,9 +43,13 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** ~8 attempts over ~2 hours with jitter, computed by the `notification` backoff strategy. */
+/**
+ * Notification sends: 8 attempts over about 2 hours with jitter. The delays come from the worker's custom
+ * backoff strategy (notifications/retry-policy.ts), which answers only for this type: any other type would make
+ * BullMQ give up after the first transient error (a unit test ties the two together).
+ */
 export const SEND_JOB_OPTIONS: JobsOptions = {
   ...DEFAULT_JOB_OPTIONS,
   attempts: 8,
-  backoff: { type: 'notification' },
+  backoff: { type: 'notification-exponential-jitter' },
 };
