@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { requestIdFor } from './common/logging';
+import { AppException } from './common/app.exception';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -12,6 +13,19 @@ import { MetricsService } from './metrics/metrics.service';
 import { configureQueueBackend, warnOnEvictionPolicy } from './queue/queue-backend';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const MAX_JSON_DEPTH = 32;
+
+/** Iterative, so the check itself cannot overflow the stack it protects. */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -54,6 +68,9 @@ export async function createApp(
     genReqId: requestIdFor,
     routerOptions: { maxParamLength: 300 },
   });
+  // Every body is JSON, or a form for Twilio and one-click unsubscribe: plain text is refused with 415 rather
+  // than reaching a handler as a string.
+  adapter.getInstance().removeContentTypeParser('text/plain');
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl), adapter, {
@@ -98,6 +115,16 @@ async function configure(app: NestFastifyApplication, config: AppConfig): Promis
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+  // Hostile bodies nested thousands deep would overflow the stack in validation: refuse them before that.
+  fastify.addHook('preValidation', async (request) => {
+    if (
+      request.body !== null &&
+      typeof request.body === 'object' &&
+      jsonDepthExceeds(request.body, MAX_JSON_DEPTH)
+    ) {
+      throw new AppException('malformed_payload', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -156,6 +156,23 @@ describe('chat: POST /v1/chat/messages', () => {
     expect(failures[0].clientHash).not.toContain(ip);
   });
 
+  it('counts guesses sent all at once: no more than five are checked from one address', async () => {
+    const { order } = await createOrder(t.db, { shipments: [inTransit()] });
+    const ip = newIp();
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => say(`order ${orderNumberOf(order)} guess${i}@example.com`, { ip })),
+    );
+    for (const r of replies) {
+      expect(r.status).toBe(200);
+      expect(r.body.shipments).toEqual([]);
+    }
+    const clientHash = (
+      await t.db.getRepository(VerificationFailure).findOneByOrFail({ sessionId: replies[0].body.sessionId })
+    ).clientHash;
+    expect(await t.db.getRepository(VerificationFailure).countBy({ clientHash })).toBe(5);
+    expect(replies.filter((r) => /too many attempts/i.test(r.body.reply))).toHaveLength(4);
+  });
+
   it('trusts a storefront token for the customer, and ignores a badly signed one', async () => {
     const { customer, shipments } = await createOrder(t.db, { shipments: [inTransit()] });
     const good = jwt.sign({ sub: customer.id }, TOKEN_SECRET, { algorithm: 'HS256', expiresIn: '10m' });

@@ -1,4 +1,7 @@
 import { ApiKeyService } from '../src/auth/api-key.service';
+import { MaintenanceRegistry } from '../src/queue/maintenance.registry';
+import { JobName, QueueName } from '../src/queue/queue.constants';
+import { QueueService } from '../src/queue/queue.service';
 import { bearer, QUEUE_BACKENDS, startTestApp, TestApp } from './support/test-app';
 
 describe('foundation: errors, auth, operations', () => {
@@ -67,6 +70,36 @@ describe('foundation: errors, auth, operations', () => {
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('payload_too_large');
     expect(JSON.stringify(huge.body)).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('refuses hostile input with a 4xx: deep nesting, plain text bodies, a NUL byte in a path', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const nested = await t.http
+      .put('/v1/orders/WS-DEEP')
+      .set(bearer(t.adminKey))
+      .set('content-type', 'application/json')
+      .send(`{"customer": ${deep}}`);
+    expect(nested.status).toBe(400);
+    expect(nested.body).toMatchObject({
+      code: 'malformed_payload',
+      message: 'JSON nested deeper than 32 levels',
+    });
+    const text = await t.http
+      .post('/v1/chat/messages')
+      .set('content-type', 'text/plain')
+      .send('where is my order');
+    expect(text.status).toBe(415);
+    const nul = await t.http.get('/v1/orders/%00').set(bearer(t.adminKey));
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toBe('bad_request');
+  });
+
+  it('re-creates the maintenance schedules when the queue backend lost them (Redis restarted empty)', async () => {
+    const queue = t.app.get(QueueService).queue(QueueName.Maintenance);
+    await queue.removeJobScheduler(JobName.SweepPending);
+    expect(await queue.getJobScheduler(JobName.SweepPending)).toBeFalsy();
+    await t.app.get(MaintenanceRegistry).schedule();
+    expect(await queue.getJobScheduler(JobName.SweepPending)).toMatchObject({ key: JobName.SweepPending });
   });
 
   it('reports liveness without dependencies and readiness of database and queue', async () => {

@@ -102,6 +102,21 @@ export class ChatVerificationService {
     return wait > 0 ? { locked: true, retryAfterSeconds: wait } : { locked: false, retryAfterSeconds: 0 };
   }
 
+  /**
+   * Runs a lock check, a verification and its failure record as one step per client and session: without it,
+   * eight guesses in flight at once from one address would all pass the check before any failure is counted.
+   * The advisory locks (client first, then session: one order, no deadlock) live until the transaction ends.
+   */
+  async serialised<T>(sessionId: string, clientHash: string, fn: () => Promise<T>): Promise<T> {
+    return this.failures.manager.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1)), pg_advisory_xact_lock(hashtext($2))', [
+        `chat-client:${clientHash}`,
+        `chat-session:${sessionId}`,
+      ]);
+      return fn();
+    });
+  }
+
   async recordFailure(sessionId: string, clientHash: string): Promise<void> {
     await this.failures.insert({ sessionId, clientHash });
   }

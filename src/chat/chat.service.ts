@@ -356,37 +356,39 @@ export class ChatService {
     }
 
     const clientHash = this.verification.clientHash(input.clientIp);
-    const lock = await this.verification.lockStatus(session.id, clientHash);
-    if (lock.locked) {
+    return this.verification.serialised(session.id, clientHash, async () => {
+      const lock = await this.verification.lockStatus(session.id, clientHash);
+      if (lock.locked) {
+        delete ctx.pendingEmail;
+        delete ctx.pendingPostcode;
+        return this.lockedAnswer(language, lock.retryAfterSeconds);
+      }
+      const proof = { email: ctx.pendingEmail, postcode: ctx.pendingPostcode, phone };
       delete ctx.pendingEmail;
       delete ctx.pendingPostcode;
-      return this.lockedAnswer(language, lock.retryAfterSeconds);
-    }
-    const proof = { email: ctx.pendingEmail, postcode: ctx.pendingPostcode, phone };
-    delete ctx.pendingEmail;
-    delete ctx.pendingPostcode;
-    const verified = await this.verification.verify(pending, proof);
-    if (verified) {
-      this.verify(
-        session,
-        ctx,
-        verified.customerId,
-        verified.orderId,
-        proof.email || proof.postcode ? 'details' : 'phone',
-      );
-      if (verified.shipmentId) ctx.focusShipmentIds = [verified.shipmentId];
-      this.logger.log(`Chat session ${session.id} verified for order ${verified.orderId}`);
-      return 'verified';
-    }
-    if (!proof.email && !proof.postcode) {
-      // Only the SMS sender's number was tried: not a guess by the shopper, so ask for proof instead of counting it.
-      return { lines: [t('ask_contact')], quickReplies: [], shipments: [] };
-    }
-    await this.verification.recordFailure(session.id, clientHash);
-    this.logger.log(`Chat session ${session.id} failed verification`);
-    const after = await this.verification.lockStatus(session.id, clientHash);
-    if (after.locked) return this.lockedAnswer(language, after.retryAfterSeconds);
-    return { lines: [t('verify_failed')], quickReplies: [t('qr_person')], shipments: [] };
+      const verified = await this.verification.verify(pending, proof);
+      if (verified) {
+        this.verify(
+          session,
+          ctx,
+          verified.customerId,
+          verified.orderId,
+          proof.email || proof.postcode ? 'details' : 'phone',
+        );
+        if (verified.shipmentId) ctx.focusShipmentIds = [verified.shipmentId];
+        this.logger.log(`Chat session ${session.id} verified for order ${verified.orderId}`);
+        return 'verified';
+      }
+      if (!proof.email && !proof.postcode) {
+        // Only the SMS sender's number was tried: not a guess by the shopper, so ask for proof instead of counting it.
+        return { lines: [t('ask_contact')], quickReplies: [], shipments: [] };
+      }
+      await this.verification.recordFailure(session.id, clientHash);
+      this.logger.log(`Chat session ${session.id} failed verification`);
+      const after = await this.verification.lockStatus(session.id, clientHash);
+      if (after.locked) return this.lockedAnswer(language, after.retryAfterSeconds);
+      return { lines: [t('verify_failed')], quickReplies: [t('qr_person')], shipments: [] };
+    });
   }
 
   private lockedAnswer(language: ChatTemplateLanguage, retryAfterSeconds: number): Answer {

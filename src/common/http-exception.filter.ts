@@ -112,6 +112,16 @@ export function toErrorBody(exception: unknown): ErrorBody {
       message: err.message ?? 'Bad request',
     };
   }
+  // PostgreSQL refusing a value (a NUL byte, text too long, an out-of-range number) means the input was bad.
+  const pgCode = (exception as { driverError?: { code?: string } })?.driverError?.code;
+  if (pgCode && /^22/.test(pgCode)) {
+    return {
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'bad_request',
+      message: 'A value in the request cannot be stored (invalid characters, too long or out of range)',
+    };
+  }
   if (exception instanceof SyntaxError || err?.type === 'entity.parse.failed') {
     return {
       statusCode: 400,

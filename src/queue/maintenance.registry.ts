@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobName, QueueName } from './queue.constants';
 import { QueueService } from './queue.service';
@@ -15,7 +15,13 @@ export interface MaintenanceTask {
  * so with many workers each tick runs once, not once per process.
  */
 @Injectable()
-export class MaintenanceRegistry implements OnApplicationBootstrap {
+export class MaintenanceRegistry implements OnApplicationBootstrap, OnModuleDestroy {
+  /**
+   * Schedules live in the queue backend; a Redis that restarts without persistence forgets them (and with them
+   * the sweeper that recovers lost jobs). Re-asserting them is idempotent, so workers do it every minute.
+   */
+  static readonly REASSERT_MS = 60_000;
+  private reassert: NodeJS.Timeout | undefined;
   private readonly logger = new Logger(MaintenanceRegistry.name);
   private readonly tasks = new Map<JobName, MaintenanceTask>();
 
@@ -34,6 +40,16 @@ export class MaintenanceRegistry implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.role === 'api') return;
+    await this.schedule();
+    this.reassert = setInterval(() => void this.schedule(), MaintenanceRegistry.REASSERT_MS);
+    this.reassert.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.reassert);
+  }
+
+  async schedule(): Promise<void> {
     const queue = this.queues.queue(QueueName.Maintenance);
     for (const task of this.tasks.values()) {
       await queue
