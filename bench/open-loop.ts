@@ -96,7 +96,8 @@ export async function openLoop(opts: {
         fire(issued, t0 + issued * intervalMs);
         issued += 1;
       }
-      if (issued < total) setTimeout(pump, Math.max(0, Math.min(5, t0 + issued * intervalMs - performance.now())));
+      if (issued < total)
+        setTimeout(pump, Math.max(0, Math.min(5, t0 + issued * intervalMs - performance.now())));
     };
     setTimeout(pump, 20);
   });
@@ -107,7 +108,12 @@ export async function openLoop(opts: {
   return {
     requests: { total: latencies.length },
     duration,
-    latency: { p50: r(percentile(sorted, 50)), p90: r(percentile(sorted, 90)), p99: r(percentile(sorted, 99)), max: r(sorted[sorted.length - 1] ?? 0) },
+    latency: {
+      p50: r(percentile(sorted, 50)),
+      p90: r(percentile(sorted, 90)),
+      p99: r(percentile(sorted, 99)),
+      max: r(sorted[sorted.length - 1] ?? 0),
+    },
     non2xx,
     errors,
     timeouts,

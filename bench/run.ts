@@ -21,7 +21,11 @@ import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { Client } from 'pg';
 import { loadDefaultTemplates } from '../src/templates/default-templates';
-import { loadI18nCatalogs, registerTemplateHelpers, TEMPLATE_HELPER_NAMES } from '../src/templates/template-helpers';
+import {
+  loadI18nCatalogs,
+  registerTemplateHelpers,
+  TEMPLATE_HELPER_NAMES,
+} from '../src/templates/template-helpers';
 import { TemplateEngine } from '../src/templates/template-engine';
 import { sampleVariables } from '../src/templates/template-variables';
 import { signStandardWebhook } from '../src/tracking/webhook-signature';
@@ -37,7 +41,9 @@ const SERVER_DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const N = Number(process.env.BENCH_N ?? 2000);
 const BURST = process.env.BENCH_BURST === '1';
-const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,redis').split(',').map((s) => s.trim()) as Backend[];
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,redis')
+  .split(',')
+  .map((s) => s.trim()) as Backend[];
 const E2E_TIMEOUT_MS = 120_000;
 const RUN = randomBytes(3).toString('hex').toUpperCase();
 
@@ -45,12 +51,21 @@ const ADMIN_API_KEY = `wsm_bench_admin_${randomBytes(12).toString('hex')}`;
 const GENERIC_SECRET = `bench-generic-${randomBytes(12).toString('hex')}`;
 const TWILIO_SID = `AC${randomBytes(16).toString('hex')}`;
 
-const STATUSES = ['pre_transit', 'in_transit', 'out_for_delivery', 'available_for_pickup', 'delivered', 'exception', 'attempt_failed'];
+const STATUSES = [
+  'pre_transit',
+  'in_transit',
+  'out_for_delivery',
+  'available_for_pickup',
+  'delivered',
+  'exception',
+  'attempt_failed',
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
 
-const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const log = (msg: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, d = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : NaN);
 
@@ -178,7 +193,9 @@ function cannon(opts: {
   if (opts.amount) options.amount = opts.amount;
   else options.duration = opts.duration ?? 10;
   return new Promise((resolve, reject) => {
-    autocannon(options as unknown as autocannon.Options, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon(options as unknown as autocannon.Options, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
@@ -220,7 +237,13 @@ async function startService(env: Record<string, string>): Promise<Service> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (b: Buffer) => {
@@ -240,7 +263,9 @@ async function startService(env: Record<string, string>): Promise<Service> {
   const started = Date.now();
   for (;;) {
     if (exited !== undefined) {
-      throw new Error(`dist/main.js exited with code ${exited} before it was ready:\n${chunks.join('').slice(-4000)}`);
+      throw new Error(
+        `dist/main.js exited with code ${exited} before it was ready:\n${chunks.join('').slice(-4000)}`,
+      );
     }
     if (Date.now() - started > 90_000) {
       child.kill('SIGKILL');
@@ -360,17 +385,35 @@ async function measureIngest(svc: Service) {
   log('ingest: webhook at 300 req/s for 10 s');
   const fixedReqs = make(3500, 'F');
   const webhookFixed = summarize(
-    await fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', rate: 300, duration: 10, next: feeder(fixedReqs) }),
+    await fixedRate({
+      url: svc.url,
+      method: 'POST',
+      path: '/v1/webhooks/generic',
+      rate: 300,
+      duration: 10,
+      next: feeder(fixedReqs),
+    }),
   );
   log('ingest: no-op GET /health/live at 300 req/s for 10 s');
-  const noopFixed = summarize(await fixedRate({ url: svc.url, path: '/health/live', rate: 300, duration: 10 }));
+  const noopFixed = summarize(
+    await fixedRate({ url: svc.url, path: '/health/live', rate: 300, duration: 10 }),
+  );
   log('ingest: webhook max throughput (10 connections, 5 s)');
   const maxReqs = make(15000, 'M');
   const webhookMax = summarize(
-    await cannon({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', connections: 10, duration: 5, next: feeder(maxReqs) }),
+    await cannon({
+      url: svc.url,
+      method: 'POST',
+      path: '/v1/webhooks/generic',
+      connections: 10,
+      duration: 5,
+      next: feeder(maxReqs),
+    }),
   );
   log('ingest: no-op max throughput (10 connections, 5 s)');
-  const noopMax = summarize(await cannon({ url: svc.url, path: '/health/live', connections: 10, duration: 5 }));
+  const noopMax = summarize(
+    await cannon({ url: svc.url, path: '/health/live', connections: 10, duration: 5 }),
+  );
   return { webhookFixed, noopFixed, webhookMax, noopMax };
 }
 
@@ -410,7 +453,9 @@ async function createOrders(svc: Service, tag: string, count: number): Promise<s
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
-  log(`created ${trackingNumbers.length}/${count} orders in ${Date.now() - started} ms${failed ? ` (${failed} failed: ${firstError})` : ''}`);
+  log(
+    `created ${trackingNumbers.length}/${count} orders in ${Date.now() - started} ms${failed ? ` (${failed} failed: ${firstError})` : ''}`,
+  );
   if (trackingNumbers.length === 0) throw new Error(`order creation failed: ${firstError}`);
   return trackingNumbers;
 }
@@ -442,11 +487,20 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
     sentAt.set(r.trackingNumber, Date.now());
     return { headers: r.headers, body: r.body };
   };
-  log(`e2e ${rate ? `${rate} events/s` : 'burst'}: ${count} out_for_delivery webhooks, expecting ${expected} provider calls`);
+  log(
+    `e2e ${rate ? `${rate} events/s` : 'burst'}: ${count} out_for_delivery webhooks, expecting ${expected} provider calls`,
+  );
   const firstSend = Date.now();
   const load = rate
     ? fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, rate, next })
-    : cannon({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, connections: 20, next });
+    : cannon({
+        url: svc.url,
+        method: 'POST',
+        path: '/v1/webhooks/generic',
+        amount: count,
+        connections: 20,
+        next,
+      });
   const ingest = summarize(await load);
   const lastSend = Date.now();
   const deadline = firstSend + E2E_TIMEOUT_MS;
@@ -497,7 +551,9 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
     emailP50: percentile(latByChannel.email, 50),
     emailP99: percentile(latByChannel.email, 99),
   };
-  log(`e2e ${result.mode}: ${result.received}/${expected} in ${result.spanS} s → ${result.messagesPerS} msg/s, p50 ${result.latencyP50} ms, p99 ${result.latencyP99} ms`);
+  log(
+    `e2e ${result.mode}: ${result.received}/${expected} in ${result.spanS} s → ${result.messagesPerS} msg/s, p50 ${result.latencyP50} ms, p99 ${result.latencyP99} ms`,
+  );
   if (!complete) {
     const tail = svc.output().slice(-1500);
     log(`e2e ${result.mode}: TIMED OUT after ${E2E_TIMEOUT_MS / 1000} s; service output tail:\n${tail}`);
@@ -522,7 +578,11 @@ async function measureRawBullmq(backend: Backend, databaseUrl: string, prefix: s
   let done = 0;
   let resolveDone!: () => void;
   const allDone = new Promise<void>((r) => (resolveDone = r));
-  const worker = new Worker(name, async () => undefined, { ...common, concurrency: 20, autorun: false } as never);
+  const worker = new Worker(name, async () => undefined, {
+    ...common,
+    concurrency: 20,
+    autorun: false,
+  } as never);
   worker.on('completed', () => {
     if (++done === JOBS) resolveDone();
   });
@@ -594,16 +654,25 @@ function measureTemplates() {
   registerTemplateHelpers(raw as never, loadI18nCatalogs(engine.templatesDir));
   const partialsDir = path.join(engine.templatesDir, 'partials');
   for (const file of fs.readdirSync(partialsDir)) {
-    if (file.endsWith('.hbs')) raw.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
+    if (file.endsWith('.hbs'))
+      raw.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
   }
   // Baseline A, as specified: compile(source, { strict: true }) once. Baseline B: the engine's own compile options
   // (strict, noEscape for non-HTML, knownHelpers + knownHelpersOnly), i.e. pure Handlebars cost without the engine.
-  const known = { knownHelpers: Object.fromEntries(TEMPLATE_HELPER_NAMES.map((n) => [n, true])), knownHelpersOnly: true };
+  const known = {
+    knownHelpers: Object.fromEntries(TEMPLATE_HELPER_NAMES.map((n) => [n, true])),
+    knownHelpersOnly: true,
+  };
   const build = (same: boolean) => ({
     sms: raw.compile(sms.body!, same ? { strict: true, noEscape: true, ...known } : { strict: true }),
-    subject: raw.compile(email.subject!, same ? { strict: true, noEscape: true, ...known } : { strict: true }),
+    subject: raw.compile(
+      email.subject!,
+      same ? { strict: true, noEscape: true, ...known } : { strict: true },
+    ),
     html: raw.compile(email.html!, same ? { strict: true, ...known } : { strict: true }),
-    text: email.text ? raw.compile(email.text, same ? { strict: true, noEscape: true, ...known } : { strict: true }) : null,
+    text: email.text
+      ? raw.compile(email.text, same ? { strict: true, noEscape: true, ...known } : { strict: true })
+      : null,
   });
   const plain = build(false);
   const same = build(true);
@@ -743,7 +812,11 @@ async function runBackend(backend: Backend, providers: Providers) {
 
 type BackendResult = Awaited<ReturnType<typeof runBackend>>;
 
-function table(results: BackendResult[], templates: ReturnType<typeof measureTemplates>, machine: Record<string, unknown>): string {
+function table(
+  results: BackendResult[],
+  templates: ReturnType<typeof measureTemplates>,
+  machine: Record<string, unknown>,
+): string {
   const rows: string[][] = [];
   const ratio = (a: number, b: number) => (b ? `${round(a / b, 2)}` : 'n/a');
   const lat = (s: LoadSummary) => `p50 ${s.p50} ms / p99 ${s.p99} ms`;
@@ -806,7 +879,9 @@ function table(results: BackendResult[], templates: ReturnType<typeof measureTem
 
 async function main(): Promise<void> {
   if (!fs.existsSync(MAIN_JS)) {
-    process.stderr.write(`bench: ${path.relative(process.cwd(), MAIN_JS)} is missing — run \`npm run build\` first.\n`);
+    process.stderr.write(
+      `bench: ${path.relative(process.cwd(), MAIN_JS)} is missing — run \`npm run build\` first.\n`,
+    );
     process.exit(2);
   }
   const t0 = Date.now();
@@ -828,7 +903,13 @@ async function main(): Promise<void> {
     await providers.stop();
   }
   const md = table(results, templates, machine);
-  const out = { machine, config: { N, burst: BURST, backends: BACKENDS }, templates, results, totalS: round((Date.now() - t0) / 1000, 1) };
+  const out = {
+    machine,
+    config: { N, burst: BURST, backends: BACKENDS },
+    templates,
+    results,
+    totalS: round((Date.now() - t0) / 1000, 1),
+  };
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
