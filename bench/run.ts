@@ -199,8 +199,19 @@ function cannon(opts: {
   });
 }
 
-/** Constant arrival rate through the open-loop generator (see bench/open-loop.ts); same options as `cannon`. */
-function fixedRate(opts: Parameters<typeof cannon>[0] & { rate: number }): Promise<OpenLoopResult> {
+/** Seconds of load at the measured rate, not recorded, before each fixed-rate measurement (JIT, caches, pools). */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 5);
+
+/**
+ * Constant arrival rate through the open-loop generator (see bench/open-loop.ts); same options as `cannon`.
+ * A duration-based run is preceded by WARMUP_S seconds at the same rate whose figures are discarded.
+ */
+async function fixedRate(opts: Parameters<typeof cannon>[0] & { rate: number }): Promise<OpenLoopResult> {
+  if (!opts.amount && WARMUP_S > 0) await fixedRateOnce({ ...opts, duration: WARMUP_S });
+  return fixedRateOnce(opts);
+}
+
+function fixedRateOnce(opts: Parameters<typeof cannon>[0] & { rate: number }): Promise<OpenLoopResult> {
   return openLoop({
     url: opts.url,
     rate: opts.rate,
@@ -383,7 +394,7 @@ async function measureIngest(svc: Service) {
   };
 
   log('ingest: webhook at 300 req/s for 10 s');
-  const fixedReqs = make(3500, 'F');
+  const fixedReqs = make(Math.ceil(300 * (10 + WARMUP_S) * 1.1), 'F');
   const webhookFixed = summarize(
     await fixedRate({
       url: svc.url,
