@@ -14,6 +14,8 @@ import { configureQueueBackend, warnOnEvictionPolicy } from './queue/queue-backe
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
+/** Routes whose callers send forms: Twilio's webhooks and the one-click unsubscribe POST. */
+const FORM_ROUTES = new Set(['/v1/webhooks/twilio/status', '/v1/webhooks/twilio/inbound', '/v1/unsubscribe']);
 
 /** Iterative, so the check itself cannot overflow the stack it protects. */
 export function jsonDepthExceeds(value: unknown, max: number): boolean {
@@ -116,7 +118,17 @@ async function configure(app: NestFastifyApplication, config: AppConfig): Promis
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   // Hostile bodies nested thousands deep would overflow the stack in validation: refuse them before that.
+  // And only the routes that must take forms (Twilio callbacks, RFC 8058 one-click) take anything but JSON.
   fastify.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && !FORM_ROUTES.has(request.routeOptions.url ?? '')) {
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim()
+        .toLowerCase();
+      if (type !== 'application/json') {
+        throw new AppException('unsupported_media_type', 'This endpoint takes application/json');
+      }
+    }
     if (
       request.body !== null &&
       typeof request.body === 'object' &&

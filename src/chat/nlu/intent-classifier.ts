@@ -176,7 +176,7 @@ export class IntentClassifier {
         });
       }
     }
-    classifier.fit(examples);
+    classifier.learn(examples);
     return classifier;
   }
 
@@ -314,7 +314,7 @@ export class IntentClassifier {
     return { index, value };
   }
 
-  private fit(examples: { tokens: string[]; label: number }[]): void {
+  private learn(examples: { tokens: string[]; label: number }[]): void {
     // First pass builds the vocabulary and document frequencies, second pass the IDF-weighted vectors.
     const df = new Map<number, number>();
     for (const ex of examples) {
