@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { Notification } from '../src/notifications/notification.entity';
-import { signStandardWebhook } from '../src/tracking/webhook-signature';
 import { launchBrowser } from './support/browser';
 import { bearer, serve, startTestApp, TestApp, waitFor } from './support/test-app';
+import { postGenericEvent } from './support/webhooks';
 
 const GENERIC_SECRET = 'generic-secret-for-admin-page-tests';
 
@@ -31,19 +31,7 @@ describe('support orders page in the browser', () => {
     await page.close();
   });
 
-  async function postEvent(event: Record<string, unknown>): Promise<void> {
-    const body = JSON.stringify(event);
-    const id = `msg_${randomUUID()}`;
-    const ts = Math.floor(Date.now() / 1000);
-    const res = await t.http
-      .post('/v1/webhooks/generic')
-      .set('content-type', 'application/json')
-      .set('webhook-id', id)
-      .set('webhook-timestamp', String(ts))
-      .set('webhook-signature', signStandardWebhook(id, ts, body, GENERIC_SECRET))
-      .send(body);
-    expect(res.status).toBe(200);
-  }
+  const postEvent = (event: Record<string, unknown>) => postGenericEvent(t, GENERIC_SECRET, event);
 
   const settled = (orderId: string, expected: number) =>
     waitFor(`${expected} settled notifications`, async () => {

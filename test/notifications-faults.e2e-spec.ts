@@ -9,10 +9,10 @@ import { Notification } from '../src/notifications/notification.entity';
 import { Suppression } from '../src/notifications/suppression.entity';
 import { QueueName } from '../src/queue/queue.constants';
 import { QueueService } from '../src/queue/queue.service';
-import { signStandardWebhook } from '../src/tracking/webhook-signature';
 import { FakeTwilio, twilioError } from './support/fake-twilio';
 import { SmtpCatcher } from './support/smtp-catcher';
 import { bearer, QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
+import { postGenericEvent } from './support/webhooks';
 
 /**
  * Provider faults through the whole pipeline (webhook → notification → queue → worker → real Twilio SDK /
@@ -28,19 +28,7 @@ let phoneCounter = Math.floor(Math.random() * 5000);
 /** A number no other test in this file uses, so the fake's requests for one notification can be told apart. */
 const uniquePhone = () => `+1202555${String(1000 + (phoneCounter++ % 9000)).padStart(4, '0')}`;
 
-async function postEvent(t: TestApp, event: Record<string, unknown>): Promise<void> {
-  const body = JSON.stringify(event);
-  const id = `msg_${randomUUID()}`;
-  const ts = Math.floor(Date.now() / 1000);
-  const res = await t.http
-    .post('/v1/webhooks/generic')
-    .set('content-type', 'application/json')
-    .set('webhook-id', id)
-    .set('webhook-timestamp', String(ts))
-    .set('webhook-signature', signStandardWebhook(id, ts, body, GENERIC_SECRET))
-    .send(body);
-  expect(res.status).toBe(200);
-}
+const postEvent = (t: TestApp, event: Record<string, unknown>) => postGenericEvent(t, GENERIC_SECRET, event);
 
 async function createOrder(t: TestApp, opts: { phone: string; email?: string | null }) {
   const externalId = `WS-${randomUUID().slice(0, 8)}`;

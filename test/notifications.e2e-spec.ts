@@ -4,24 +4,12 @@ import { NotificationMaintenance } from '../src/notifications/notification-maint
 import { NotificationSender } from '../src/notifications/notification-sender.service';
 import { Notification } from '../src/notifications/notification.entity';
 import { OutboxMessage } from '../src/channels/outbox-message.entity';
-import { signStandardWebhook } from '../src/tracking/webhook-signature';
 import { bearer, QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
+import { postGenericEvent } from './support/webhooks';
 
 const GENERIC_SECRET = 'generic-secret-for-notification-tests';
 
-async function postEvent(t: TestApp, event: Record<string, unknown>): Promise<void> {
-  const body = JSON.stringify(event);
-  const id = `msg_${randomUUID()}`;
-  const ts = Math.floor(Date.now() / 1000);
-  const res = await t.http
-    .post('/v1/webhooks/generic')
-    .set('content-type', 'application/json')
-    .set('webhook-id', id)
-    .set('webhook-timestamp', String(ts))
-    .set('webhook-signature', signStandardWebhook(id, ts, body, GENERIC_SECRET))
-    .send(body);
-  expect(res.status).toBe(200);
-}
+const postEvent = (t: TestApp, event: Record<string, unknown>) => postGenericEvent(t, GENERIC_SECRET, event);
 
 async function createOrder(
   t: TestApp,

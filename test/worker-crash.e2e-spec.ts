@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NotificationAttempt } from '../src/notifications/notification-attempt.entity';
 import { Notification } from '../src/notifications/notification.entity';
-import { signStandardWebhook } from '../src/tracking/webhook-signature';
 import { FakeTwilio } from './support/fake-twilio';
 import { SmtpCatcher } from './support/smtp-catcher';
 import { bearer, QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
 import { runDatabaseUrl, runPrefix, TEST_REDIS_URL } from './support/test-env';
+import { postGenericEvent } from './support/webhooks';
 
 /**
  * A worker process (`node dist/main.js`, ROLE=worker) is SIGKILLed while ~200 sends are in flight; a new
@@ -147,19 +147,7 @@ async function slowTwilio(target: FakeTwilio) {
   };
 }
 
-async function postEvent(t: TestApp, event: Record<string, unknown>): Promise<void> {
-  const body = JSON.stringify(event);
-  const id = `msg_${randomUUID()}`;
-  const ts = Math.floor(Date.now() / 1000);
-  const res = await t.http
-    .post('/v1/webhooks/generic')
-    .set('content-type', 'application/json')
-    .set('webhook-id', id)
-    .set('webhook-timestamp', String(ts))
-    .set('webhook-signature', signStandardWebhook(id, ts, body, GENERIC_SECRET))
-    .send(body);
-  expect(res.status).toBe(200);
-}
+const postEvent = (t: TestApp, event: Record<string, unknown>) => postGenericEvent(t, GENERIC_SECRET, event);
 
 beforeAll(() => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (\`npm test\` does).`);
