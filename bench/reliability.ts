@@ -71,7 +71,7 @@ const SCENARIOS: { id: number; title: string; scaled: string; run: Runner }[] = 
   {
     id: 4,
     title: 'Twilio 30% 500 + 429 bursts, SMTP 451 then down',
-    scaled: `${num('REL_S4_ORDERS', 300)} orders; SMTP 451 20 s (spec 60 s), down 10 s (spec 30 s); retries promoted`,
+    scaled: `${num('REL_S4_ORDERS', 300)} orders; SMTP 451 ${num('REL_S4_SMTP_451_S', 60)} s, down ${num('REL_S4_SMTP_DOWN_S', 30)} s; retries promoted`,
     run: (p) => scenarioProviderFaults(p, { orders: num('REL_S4_ORDERS', 300), seed: SEED }),
   },
   {

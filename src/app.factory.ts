@@ -121,12 +121,17 @@ async function configure(app: NestFastifyApplication, config: AppConfig): Promis
   // And only the routes that must take forms (Twilio callbacks, RFC 8058 one-click) take anything but JSON.
   fastify.addHook('preValidation', async (request) => {
     if (request.body !== undefined && !FORM_ROUTES.has(request.routeOptions.url ?? '')) {
-      const type = String(request.headers['content-type'] ?? '')
-        .split(';')[0]
-        .trim()
-        .toLowerCase();
-      if (type !== 'application/json') {
-        throw new AppException('unsupported_media_type', 'This endpoint takes application/json');
+      const [type, ...params] = String(request.headers['content-type'] ?? '')
+        .toLowerCase()
+        .split(';')
+        .map((part) => part.trim());
+      // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read wrongly, so it is refused.
+      const charset = params
+        .find((p) => p.startsWith('charset='))
+        ?.slice(8)
+        .replace(/"/g, '');
+      if (type !== 'application/json' || (charset && charset !== 'utf-8' && charset !== 'utf8')) {
+        throw new AppException('unsupported_media_type', 'This endpoint takes application/json in UTF-8');
       }
     }
     if (

@@ -89,6 +89,25 @@ describe('foundation: errors, auth, operations', () => {
       .set('content-type', 'text/plain')
       .send('where is my order');
     expect(text.status).toBe(415);
+    const form = await t.http
+      .post('/v1/chat/messages')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('message=where+is+my+order');
+    expect(form.status).toBe(415);
+    expect(form.body).toMatchObject({
+      code: 'unsupported_media_type',
+      message: 'This endpoint takes application/json in UTF-8',
+    });
+    const utf16 = await t.http
+      .post('/v1/chat/messages')
+      .set('content-type', 'application/json; charset=utf-16')
+      .send(JSON.stringify({ message: 'where is my order' }));
+    expect(utf16.status).toBe(415);
+    const utf8 = await t.http
+      .post('/v1/chat/messages')
+      .set('content-type', 'application/json; charset=UTF-8')
+      .send(JSON.stringify({ message: 'where is my order' }));
+    expect(utf8.status).toBe(200);
     const nul = await t.http.get('/v1/orders/%00').set(bearer(t.adminKey));
     expect(nul.status).toBe(400);
     expect(nul.body.code).toBe('bad_request');

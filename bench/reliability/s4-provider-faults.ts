@@ -1,8 +1,8 @@
 /**
  * Scenario 4: provider faults. The Twilio fake answers 30% HTTP 500 and bursts of 429 for the first 40 s, and 21211
  * (invalid number, permanent) for some numbers all the time; the SMTP catcher answers 451 to every recipient for
- * 20 s (spec: a minute) and is then down for 10 s (spec: 30 s). Production backoff is 1, 2, 4… minutes, so the run
- * promotes delayed retry jobs every 8 s (time compression: each retry still goes through BullMQ's attempts and the
+ * a minute and is then down for 30 s (REL_S4_SMTP_451_S, REL_S4_SMTP_DOWN_S). Production backoff is 1, 2, 4… minutes, so the run
+ * promotes delayed retry jobs every quarter of the outage (time compression: each retry still goes through BullMQ's attempts and the
  * service's own error classification). Everything must be delivered in the end; permanent errors exactly once.
  */
 import { Queue, setDefaultBackendFactory } from 'bullmq';
@@ -36,9 +36,11 @@ import {
 } from './common';
 
 const TWILIO_FAULT_MS = 40_000;
-const SMTP_451_MS = 20_000;
-const SMTP_DOWN_MS = 10_000;
-const PROMOTE_EVERY_MS = 8_000;
+const SMTP_451_MS = Number(process.env.REL_S4_SMTP_451_S ?? 60) * 1000; // the issue: 451 for a minute
+const SMTP_DOWN_MS = Number(process.env.REL_S4_SMTP_DOWN_S ?? 30) * 1000; // then down for 30 s
+// Time compression must keep the retry schedule longer than the outage, as production's is (8 attempts over about
+// 2 hours against a 90 s outage): with 8 attempts, each promotion interval covers a quarter of the outage.
+const PROMOTE_EVERY_MS = Math.max(8_000, Math.ceil((SMTP_451_MS + SMTP_DOWN_MS) / 4));
 
 export async function scenarioProviderFaults(providers: Providers, opts: { orders: number; seed: number }) {
   const checks = new Checks();
