@@ -27,19 +27,10 @@ import {
   type Tracker,
   type WebhookSecrets,
 } from './demo/providers';
+import { NOTIFICATION_TYPES } from '../src/notifications/notification.types';
 import { DEMO_ORDERS, type JourneySpec, type OrderSpec, type ScanStep, type Step } from './demo/store';
 
-export const NOTIFICATION_TYPES = [
-  'shipped',
-  'out_for_delivery',
-  'delivery_attempt_failed',
-  'available_for_pickup',
-  'pickup_reminder',
-  'delivered',
-  'delayed',
-  'exception',
-  'returned_to_sender',
-] as const;
+export { NOTIFICATION_TYPES };
 
 export interface DemoOptions {
   baseUrl: string;
