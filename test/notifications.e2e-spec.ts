@@ -262,7 +262,6 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
     } finally {
       await local.close();
     }
-    void realNow;
   });
 
   it('claims atomically: a redelivered job for a sent notification sends nothing', async () => {

@@ -9,7 +9,8 @@ import { Inject } from '@nestjs/common';
 import { SmsSender } from '../channels/sms.sender';
 import { EmailSender } from '../channels/email.sender';
 import { OrderSearchResult, OrderSearchService } from './order-search.service';
-import { SUPPORT_PAGE_CSP, supportPage } from './support.page';
+import { SUPPORT_PAGE_CSP } from '../common/page-security';
+import { supportPage } from './support.page';
 
 /** Script-free pages (the index) can forbid scripts entirely. */
 const STATIC_PAGE_CSP =

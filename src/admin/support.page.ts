@@ -5,20 +5,6 @@
  * rendered email is shown in an iframe with `sandbox=""` (no script, no navigation, opaque origin).
  */
 
-/** Inline script and style are the page itself; data only from this origin; emails in the preview may load images. */
-export const SUPPORT_PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'unsafe-inline'",
-  "style-src 'unsafe-inline'",
-  'img-src https: http: data:',
-  'font-src https: data:',
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /** Shared with the template editor so one sign-in serves both pages (sessionStorage: gone when the tab closes). */
 export const API_KEY_STORAGE = 'wismo.apiKey';
 

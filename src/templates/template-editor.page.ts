@@ -5,20 +5,6 @@
  * the rendered email is shown in a sandboxed iframe without scripts.
  */
 
-/** Inline script and style are the page itself; data only from this origin; the email preview may load images. */
-export const TEMPLATE_EDITOR_CSP = [
-  "default-src 'none'",
-  "script-src 'unsafe-inline'",
-  "style-src 'unsafe-inline'",
-  'img-src https: http: data:',
-  'font-src https: data:',
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 const STYLE = `
 :root { color-scheme: light; --bg:#f5f6f8; --panel:#fff; --fg:#1b2230; --muted:#5c6678; --line:#e1e5ec; --accent:#2457d6;
   --accent-fg:#fff; --ok:#17803d; --warn:#a15c00; --err:#b42318; --code:#f7f8fa; --radius:10px;

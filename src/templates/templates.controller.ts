@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Req 
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { Public, Roles } from '../auth/auth.decorators';
-import { TEMPLATE_EDITOR_CSP, templateEditorPage } from './template-editor.page';
+import { SUPPORT_PAGE_CSP } from '../common/page-security';
+import { templateEditorPage } from './template-editor.page';
 import { PreviewDto, PublishDto, RollbackDto, SaveDraftDto } from './templates.dto';
 import { TemplatesService } from './templates.service';
 
@@ -22,7 +23,7 @@ export class TemplatesController {
   @Public()
   @ApiExcludeEndpoint()
   @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', TEMPLATE_EDITOR_CSP)
+  @Header('content-security-policy', SUPPORT_PAGE_CSP)
   @Header('cache-control', 'no-store')
   @Header('x-frame-options', 'DENY')
   @Header('referrer-policy', 'no-referrer')

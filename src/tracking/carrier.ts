@@ -34,3 +34,11 @@ export function carrierTrackingUrl(carrier: string, trackingNumber: string): str
   const build = TRACKING_URLS[carrier];
   return build ? build(encodeURIComponent(trackingNumber)) : null;
 }
+
+/**
+ * The shipment a tracking number names: the one of that carrier, else the only one. Carrier names differ between
+ * a store and an aggregator ("DHL Express" vs "dhl"), but two carriers rarely reuse one number.
+ */
+export function matchShipment<T extends { carrier: string }>(candidates: T[], carrier: string): T | null {
+  return candidates.find((s) => s.carrier === carrier) ?? (candidates.length === 1 ? candidates[0] : null);
+}

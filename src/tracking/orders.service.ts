@@ -5,7 +5,7 @@ import { AppException, FieldProblem } from '../common/app.exception';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.service';
 import { Notification } from '../notifications/notification.entity';
-import { normaliseCarrier } from './carrier';
+import { matchShipment, normaliseCarrier } from './carrier';
 import { Customer } from './customer.entity';
 import { UpsertOrderDto } from './order.dto';
 import { Order } from './order.entity';
@@ -152,14 +152,13 @@ export class OrdersService {
           .setLock('pessimistic_write')
           .where('s.tracking_number = :trackingNumber', { trackingNumber })
           .getMany();
-        const shipment =
-          existing.find((s) => s.carrier === carrier) ?? (existing.length === 1 ? existing[0] : null);
+        const shipment = matchShipment(existing, carrier);
         if (shipment) {
           const wasOrphan = !shipment.orderId;
           shipment.orderId = order.id;
           shipment.promisedDate = order.promisedDate;
           await manager.save(Shipment, shipment);
-          if (wasOrphan) joined.push(...(await this.ingest.announceJoined(manager, shipment, order)));
+          if (wasOrphan) joined.push(...(await this.ingest.announceJoined(manager, shipment)));
         } else {
           await manager.insert(Shipment, {
             orderId: order.id,

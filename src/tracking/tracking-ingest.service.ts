@@ -5,10 +5,9 @@ import { MetricsService } from '../metrics/metrics.service';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.service';
 import { NotificationPlanner } from '../notifications/notification-planner.service';
 import type { Notification } from '../notifications/notification.entity';
-import { normaliseCarrier } from './carrier';
+import { matchShipment, normaliseCarrier } from './carrier';
 import { eventContentHash } from './content-hash';
 import { EtaHistory } from './eta-history.entity';
-import { Order } from './order.entity';
 import { Shipment } from './shipment.entity';
 import { applyUpdate, detectNoScanDelay, ShipmentState } from './shipment-state';
 import { TrackingEvent } from './tracking-event.entity';
@@ -155,8 +154,7 @@ export class TrackingIngestService {
       .where('s.tracking_number = :trackingNumber', { trackingNumber })
       .getMany();
     // One parcel per tracking number in practice; the carrier name decides only when two carriers reuse one.
-    const match =
-      candidates.find((s) => s.carrier === carrier) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    const match = matchShipment(candidates, carrier);
     if (match) return match;
     await manager
       .createQueryBuilder()
@@ -269,9 +267,8 @@ export class TrackingIngestService {
   }
 
   /** When an order arrives for shipments already tracked, they are told their current state once. */
-  async announceJoined(manager: EntityManager, shipment: Shipment, order: Order): Promise<Notification[]> {
+  async announceJoined(manager: EntityManager, shipment: Shipment): Promise<Notification[]> {
     if (shipment.status === 'unknown') return [];
-    void order;
     const change: ShipmentDomainEvent = {
       kind: 'status_changed',
       from: 'unknown',

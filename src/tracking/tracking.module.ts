@@ -1,6 +1,5 @@
-import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MaintenanceRegistry } from '../queue/maintenance.registry';
 import { JobName } from '../queue/queue.constants';
 import { Customer } from './customer.entity';
@@ -24,11 +23,9 @@ export class TrackingModule implements OnModuleInit {
   constructor(
     private readonly registry: MaintenanceRegistry,
     private readonly ingest: TrackingIngestService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    void this.config;
     this.registry.register({
       job: JobName.CheckStaleShipments,
       everyMs: 60 * 60_000,
