@@ -28,6 +28,7 @@ export class SmtpEmailSender extends EmailSender implements OnModuleDestroy {
     if (!config.smtpUrl) throw new Error('SmtpEmailSender needs SMTP_URL');
     this.transport = createTransport({
       pool: true,
+      maxConnections: config.smtpPoolSize,
       url: config.smtpUrl,
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       greetingTimeout: GREETING_TIMEOUT_MS,

@@ -41,12 +41,15 @@ export abstract class AppConfig {
     apiBaseUrl: string | undefined;
     maxSegments: number;
     ratePerSecond: number;
+    workerConcurrency: number;
   };
   email: {
     smtpUrl: string | undefined;
+    smtpPoolSize: number;
     from: string;
     replyTo: string | undefined;
     ratePerSecond: number;
+    workerConcurrency: number;
     unsubscribeSecret: string | undefined;
   };
   brand: { name: string; supportUrl: string };
@@ -137,12 +140,15 @@ export function loadConfig(
       apiBaseUrl: v.TWILIO_API_BASE_URL,
       maxSegments: v.SMS_MAX_SEGMENTS,
       ratePerSecond: v.SMS_RATE_PER_SECOND,
+      workerConcurrency: v.SMS_WORKER_CONCURRENCY,
     },
     email: {
       smtpUrl: v.SMTP_URL,
+      smtpPoolSize: v.SMTP_POOL_SIZE,
       from: v.EMAIL_FROM,
       replyTo: v.EMAIL_REPLY_TO,
       ratePerSecond: v.EMAIL_RATE_PER_SECOND,
+      workerConcurrency: v.EMAIL_WORKER_CONCURRENCY,
       unsubscribeSecret: v.UNSUBSCRIBE_SECRET,
     },
     brand: { name: v.BRAND_NAME, supportUrl: v.SUPPORT_URL },

@@ -284,6 +284,25 @@ export const VARIABLES = {
     description: 'Upper bound on emails handed to SMTP per second (BullMQ limiter).',
     parse: asInt(1, 10000),
   },
+  SMTP_POOL_SIZE: {
+    name: 'SMTP_POOL_SIZE',
+    default: '10',
+    description:
+      'SMTP connections kept open per worker process (Nodemailer pool). Each carries one message at a time.',
+    parse: asInt(1, 100),
+  },
+  SMS_WORKER_CONCURRENCY: {
+    name: 'SMS_WORKER_CONCURRENCY',
+    default: '20',
+    description: 'SMS jobs one worker process runs at once (the rate limit still applies across all workers).',
+    parse: asInt(1, 500),
+  },
+  EMAIL_WORKER_CONCURRENCY: {
+    name: 'EMAIL_WORKER_CONCURRENCY',
+    default: '20',
+    description: 'Email jobs one worker process runs at once; keep it at or above SMTP_POOL_SIZE.',
+    parse: asInt(1, 500),
+  },
   UNSUBSCRIBE_SECRET: {
     name: 'UNSUBSCRIBE_SECRET',
     description:

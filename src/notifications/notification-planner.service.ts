@@ -4,8 +4,10 @@ import { Shipment } from '../tracking/shipment.entity';
 import type { ShipmentDomainEvent } from '../tracking/tracking.types';
 import type { NotificationConfig } from './notification-config';
 import { Notification } from './notification.entity';
+import { SqlParams } from '../database/sql-params';
 import {
   CANCELLABLE_STATUSES,
+  CancelDecision,
   decideNotifications,
   decidePickupReminder,
   CreateDecision,
@@ -31,9 +33,12 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /**
- * Applies the pure policy inside the caller's transaction: reads what it needs (customer, preferences,
- * suppressions, history), writes the notifications to create and cancels superseded ones. Inserts are
- * ON CONFLICT DO NOTHING against the once-per-type index, so concurrent changes can never double-create.
+ * Applies the pure policy inside the caller's transaction. The context it needs (customer, preferences,
+ * suppressions, what was already sent) is a set of columns any statement on `shipments s` can carry
+ * ({@link PLAN_CONTEXT_SELECT}), so webhook intake reads it in the same statement that locks the shipment; the
+ * writes (cancellations, then one multi-row insert) are statement parts the caller can send together with its
+ * own. Inserts are ON CONFLICT DO NOTHING against the once-per-type index, so concurrent changes can never
+ * double-create.
  */
 @Injectable()
 export class NotificationPlanner {
@@ -44,6 +49,7 @@ export class NotificationPlanner {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Plans and writes in two statements (context, then writes): for callers that hold no statement of their own. */
   async planWithin(
     manager: EntityManager,
     shipment: Shipment,
@@ -52,23 +58,7 @@ export class NotificationPlanner {
   ): Promise<Notification[]> {
     const base = await this.loadContext(manager, shipment);
     if (!base) return [];
-    const created: Notification[] = [];
-    for (const change of changes) {
-      const decisions = decideNotifications({
-        ...base.policy,
-        change,
-        shipment: {
-          id: shipment.id,
-          status: shipment.status,
-          reason: shipment.exceptionReason,
-          collectedAtPickup: shipment.collectedAtPickup,
-          lastEventAt: shipment.lastEventAt,
-        },
-        eventOccurredAt: context.eventOccurredAt,
-      });
-      created.push(...(await this.apply(manager, shipment, base, decisions, context)));
-    }
-    return created;
+    return this.write(manager, new SqlParams(), [], shipment, this.decide(base, shipment, changes, context));
   }
 
   /** The pickup reminder check for one shipment (scheduled job). */
@@ -84,51 +74,115 @@ export class NotificationPlanner {
         availableForPickupAt: shipment.pickupAvailableAt,
       },
     });
-    return this.apply(manager, shipment, base, decisions, {
+    const plan = this.collect(base, shipment, decisions, {
       receivedAt: this.clock.now(),
       eventOccurredAt: null,
     });
+    return this.write(manager, new SqlParams(), [], shipment, plan);
+  }
+
+  /** The policy's decisions for a list of changes; each change sees what the ones before it decided to send. */
+  decide(base: PlanBase, shipment: Shipment, changes: ShipmentDomainEvent[], context: PlanContext): Plan {
+    const plan: Plan = { base, context, creates: [], cancels: [] };
+    for (const change of changes) {
+      const decisions = decideNotifications({
+        ...base.policy,
+        change,
+        shipment: {
+          id: shipment.id,
+          status: shipment.status,
+          reason: shipment.exceptionReason,
+          collectedAtPickup: shipment.collectedAtPickup,
+          lastEventAt: shipment.lastEventAt,
+        },
+        eventOccurredAt: context.eventOccurredAt,
+      });
+      const next = this.collect(base, shipment, decisions, context);
+      plan.creates.push(...next.creates);
+      plan.cancels.push(...next.cancels);
+    }
+    return plan;
   }
 
   /**
-   * Everything the policy needs, in one statement: every round trip costs more here than the policy itself
-   * (see README, Performance).
+   * Runs the plan's writes as one statement, after `before` (data-modifying CTEs of the caller, sharing `sql`'s
+   * parameters), and returns the notifications created. With nothing to create, `before` still runs.
    */
-  private async loadContext(manager: EntityManager, shipment: Shipment): Promise<PlanBase | null> {
-    if (!shipment.orderId) return null; // kept until its order arrives; nobody to tell yet
-    const rows: ContextRow[] = await manager.query(
-      `SELECT o.id AS order_id, c.id AS customer_id, c.locale, c.time_zone,
-              c.email IS NOT NULL AS has_email, c.phone IS NOT NULL AS has_phone,
-              EXISTS (SELECT 1 FROM suppressions s
-                       WHERE s.channel = 'sms' AND s.address = c.phone AND s.lifted_at IS NULL) AS sms_suppressed,
-              EXISTS (SELECT 1 FROM suppressions s
-                       WHERE s.channel = 'email' AND s.address = c.email AND s.lifted_at IS NULL) AS email_suppressed,
-              COALESCE((SELECT json_agg(json_build_object('type', p.type, 'channel', p.channel))
-                          FROM customer_preferences p WHERE p.customer_id = c.id AND p.enabled = false), '[]') AS opt_outs,
-              COALESCE((SELECT json_agg(json_build_object('type', n.type, 'channel', n.channel, 'status', n.status,
-                                                          'createdAt', n.created_at, 'scheduledFor', n.scheduled_for))
-                          FROM notifications n
-                         WHERE n.shipment_id = $2 AND n.resend_of IS NULL AND n.fallback_of IS NULL), '[]') AS history
-         FROM orders o JOIN customers c ON c.id = o.customer_id
-        WHERE o.id = $1`,
-      [shipment.orderId, shipment.id],
+  async write(
+    manager: EntityManager,
+    sql: SqlParams,
+    before: string[],
+    shipment: Shipment,
+    plan: Plan,
+  ): Promise<Notification[]> {
+    const ctes = [...before];
+    for (const cancel of plan.cancels) {
+      ctes.push(
+        `UPDATE notifications SET status = 'cancelled', status_reason = ${sql.add(cancel.reason)}, updated_at = now()
+          WHERE shipment_id = ${sql.add(shipment.id)}::uuid AND type = ${sql.add(cancel.notificationType)}
+            AND status = ANY(${sql.add(CANCELLABLE_STATUSES)}::text[])`,
+      );
+    }
+    if (!plan.creates.length) {
+      if (ctes.length) await manager.query(withCtes(ctes, 'SELECT 1'), sql.values);
+      return [];
+    }
+    const { base, context } = plan;
+    const common = [
+      sql.add(shipment.id, 'uuid'),
+      sql.add(base.orderId, 'uuid'),
+      sql.add(base.customerId, 'uuid'),
+    ].join(', ');
+    const receivedAt = sql.add(context.receivedAt, 'timestamptz');
+    const locale = sql.add(base.locale, 'text');
+    const tuples = plan.creates.map(
+      (d) =>
+        `(${common}, ${sql.add(d.type)}, ${sql.add(d.channel)}, 'pending', ${sql.add(d.scheduledFor, 'timestamptz')}, ` +
+        `${sql.add(d.quietHoursDelayed, 'boolean')}, ${receivedAt}, ${locale})`,
     );
-    const row = rows[0];
-    if (!row) return null;
+    // One multi-row insert; ON CONFLICT DO NOTHING against the once-per-type index drops what already exists.
+    const inserted: { id: string; type: NotificationType; channel: Channel }[] = await manager.query(
+      withCtes(
+        ctes,
+        `INSERT INTO notifications
+           (shipment_id, order_id, customer_id, type, channel, status, scheduled_for, quiet_hours_delayed,
+            event_received_at, locale)
+         VALUES ${tuples.join(', ')}
+         ON CONFLICT DO NOTHING
+         RETURNING id, type, channel`,
+      ),
+      sql.values,
+    );
+    return inserted.map((row) => {
+      const decision = plan.creates.find((d) => d.type === row.type && d.channel === row.channel)!;
+      return manager.create(Notification, {
+        id: row.id,
+        type: row.type,
+        channel: row.channel,
+        scheduledFor: decision.scheduledFor,
+        status: 'pending',
+      });
+    });
+  }
+
+  /** The policy context from a row that carried {@link PLAN_CONTEXT_SELECT}; null when there is no order yet. */
+  contextFromRow(row: Record<string, unknown>): PlanBase | null {
+    const r = row as unknown as ContextRow;
+    if (!r.ctx_order_id || !r.ctx_customer_id) return null; // kept until its order arrives; nobody to tell yet
     return {
-      orderId: row.order_id,
-      customerId: row.customer_id,
-      locale: row.locale,
+      orderId: r.ctx_order_id,
+      customerId: r.ctx_customer_id,
+      locale: r.ctx_locale,
       policy: {
-        customer: { hasEmail: row.has_email, hasPhone: row.has_phone, timeZone: row.time_zone },
+        customer: { hasEmail: r.ctx_has_email, hasPhone: r.ctx_has_phone, timeZone: r.ctx_time_zone },
         preferences: {
-          optOuts: row.opt_outs.map((p) => ({
+          optOuts: r.ctx_opt_outs.map((p) => ({
             type: p.type as NotificationType | '*',
             channel: p.channel as Channel | '*',
           })),
         },
-        suppressions: { sms: row.sms_suppressed, email: row.email_suppressed },
-        history: row.history.map<NotificationHistoryEntry>((n) => ({
+        suppressions: { sms: r.ctx_sms_suppressed, email: r.ctx_email_suppressed },
+        history: r.ctx_history.map<NotificationHistoryEntry>((n) => ({
           type: n.type,
           channel: n.channel,
           status: n.status,
@@ -141,14 +195,19 @@ export class NotificationPlanner {
     };
   }
 
-  private async apply(
-    manager: EntityManager,
-    shipment: Shipment,
-    base: PlanBase,
-    decisions: Decision[],
-    context: PlanContext,
-  ): Promise<Notification[]> {
-    const creates: CreateDecision[] = [];
+  /** Everything the policy needs, in one statement. */
+  private async loadContext(manager: EntityManager, shipment: Shipment): Promise<PlanBase | null> {
+    if (!shipment.orderId) return null;
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT ${PLAN_CONTEXT_SELECT} FROM shipments s ${PLAN_CONTEXT_JOIN} WHERE s.id = $1`,
+      [shipment.id],
+    );
+    return rows[0] ? this.contextFromRow(rows[0]) : null;
+  }
+
+  /** Sorts decisions into creates and cancels, logging skips; creates join the history the next change sees. */
+  private collect(base: PlanBase, shipment: Shipment, decisions: Decision[], context: PlanContext): Plan {
+    const plan: Plan = { base, context, creates: [], cancels: [] };
     for (const decision of decisions) {
       if (decision.action === 'skip') {
         this.logger.debug(
@@ -161,62 +220,57 @@ export class NotificationPlanner {
           'notification skipped',
         );
       } else if (decision.action === 'cancel') {
-        await manager.query(
-          `UPDATE notifications SET status = 'cancelled', status_reason = $3, updated_at = now()
-            WHERE shipment_id = $1 AND type = $2 AND status = ANY($4)`,
-          [shipment.id, decision.notificationType, decision.reason, CANCELLABLE_STATUSES],
-        );
+        plan.cancels.push(decision);
       } else {
-        creates.push(decision);
+        plan.creates.push(decision);
+        base.policy.history.push({
+          type: decision.type,
+          channel: decision.channel,
+          status: 'pending',
+          createdAt: base.policy.now,
+          scheduledFor: decision.scheduledFor,
+        });
       }
     }
-    if (!creates.length) return [];
-    // One multi-row insert; ON CONFLICT DO NOTHING against the once-per-type index drops what already exists.
-    const params: unknown[] = [shipment.id, base.orderId, base.customerId, context.receivedAt, base.locale];
-    const tuples = creates.map((d) => {
-      params.push(d.type, d.channel, d.scheduledFor, d.quietHoursDelayed);
-      const k = params.length;
-      return `($1, $2, $3, $${k - 3}, $${k - 2}, 'pending', $${k - 1}, $${k}, $4, $5)`;
-    });
-    const inserted: { id: string; type: NotificationType; channel: Channel }[] = await manager.query(
-      `INSERT INTO notifications
-         (shipment_id, order_id, customer_id, type, channel, status, scheduled_for, quiet_hours_delayed, event_received_at, locale)
-       VALUES ${tuples.join(', ')}
-       ON CONFLICT DO NOTHING
-       RETURNING id, type, channel`,
-      params,
-    );
-    return inserted.map((row) => {
-      const decision = creates.find((d) => d.type === row.type && d.channel === row.channel)!;
-      base.policy.history.push({
-        type: row.type,
-        channel: row.channel,
-        status: 'pending',
-        createdAt: base.policy.now,
-        scheduledFor: decision.scheduledFor,
-      });
-      return manager.create(Notification, {
-        id: row.id,
-        type: row.type,
-        channel: row.channel,
-        scheduledFor: decision.scheduledFor,
-        status: 'pending',
-      });
-    });
+    return plan;
   }
 }
 
+function withCtes(ctes: string[], final: string): string {
+  return ctes.length ? `WITH ${ctes.map((c, i) => `w${i} AS (${c})`).join(',\n')}\n${final}` : final;
+}
+
+/**
+ * The planner's context for the shipment aliased `s`, as columns (with {@link PLAN_CONTEXT_JOIN}): the customer,
+ * active suppressions of their addresses (normalised as SuppressionService stores them), opt-outs, and the
+ * shipment's notification history.
+ */
+export const PLAN_CONTEXT_JOIN =
+  'LEFT JOIN orders o ON o.id = s.order_id LEFT JOIN customers c ON c.id = o.customer_id';
+export const PLAN_CONTEXT_SELECT = `o.id AS ctx_order_id, c.id AS ctx_customer_id, c.locale AS ctx_locale,
+  c.time_zone AS ctx_time_zone, c.email IS NOT NULL AS ctx_has_email, c.phone IS NOT NULL AS ctx_has_phone,
+  EXISTS (SELECT 1 FROM suppressions x
+           WHERE x.channel = 'sms' AND x.address = btrim(c.phone) AND x.lifted_at IS NULL) AS ctx_sms_suppressed,
+  EXISTS (SELECT 1 FROM suppressions x
+           WHERE x.channel = 'email' AND x.address = lower(btrim(c.email)) AND x.lifted_at IS NULL) AS ctx_email_suppressed,
+  COALESCE((SELECT json_agg(json_build_object('type', p.type, 'channel', p.channel))
+              FROM customer_preferences p WHERE p.customer_id = c.id AND p.enabled = false), '[]') AS ctx_opt_outs,
+  COALESCE((SELECT json_agg(json_build_object('type', n.type, 'channel', n.channel, 'status', n.status,
+                                              'createdAt', n.created_at, 'scheduledFor', n.scheduled_for))
+              FROM notifications n
+             WHERE n.shipment_id = s.id AND n.resend_of IS NULL AND n.fallback_of IS NULL), '[]') AS ctx_history`;
+
 interface ContextRow {
-  order_id: string;
-  customer_id: string;
-  locale: string;
-  time_zone: string;
-  has_email: boolean;
-  has_phone: boolean;
-  sms_suppressed: boolean;
-  email_suppressed: boolean;
-  opt_outs: { type: string; channel: string }[];
-  history: {
+  ctx_order_id: string | null;
+  ctx_customer_id: string | null;
+  ctx_locale: string;
+  ctx_time_zone: string;
+  ctx_has_email: boolean;
+  ctx_has_phone: boolean;
+  ctx_sms_suppressed: boolean;
+  ctx_email_suppressed: boolean;
+  ctx_opt_outs: { type: string; channel: string }[];
+  ctx_history: {
     type: NotificationType;
     channel: Channel;
     status: NotificationStatus;
@@ -225,9 +279,17 @@ interface ContextRow {
   }[];
 }
 
-interface PlanBase {
+export interface PlanBase {
   orderId: string;
   customerId: string;
   locale: string;
   policy: PolicyContext;
+}
+
+/** What the policy decided for one shipment: written by {@link NotificationPlanner.write}. */
+export interface Plan {
+  base: PlanBase;
+  context: PlanContext;
+  creates: CreateDecision[];
+  cancels: CancelDecision[];
 }

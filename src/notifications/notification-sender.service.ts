@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChannelError, SendResult } from '../channels/channel.types';
+import { GroupedCall } from '../common/grouped-call';
+import { fromRow, selectColumns } from '../database/from-row';
 import { EmailSender } from '../channels/email.sender';
 import { SmsSender } from '../channels/sms.sender';
-import { SuppressionService } from '../channels/suppression.service';
 import { UnsubscribeTokens } from '../channels/unsubscribe-tokens.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -59,13 +60,21 @@ export class NotificationSender {
   /** Notifications rendered in this attempt whose text is not stored yet. */
   private readonly unsaved = new WeakSet<Notification>();
   private readonly latency;
+  /** Claims and `sent` outcomes are written in groups (see GroupedCall): two statements per batch, not per message. */
+  private readonly claims = new GroupedCall((ids: string[]) => this.claimBatch(ids), {
+    maxBatch: 200,
+    maxInFlight: 1,
+  });
+  private readonly successes = new GroupedCall((rows: SuccessRow[]) => this.recordSuccessBatch(rows), {
+    maxBatch: 200,
+    maxInFlight: 1,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly templates: TemplateStore,
     private readonly sms: SmsSender,
     private readonly email: EmailSender,
-    private readonly suppressions: SuppressionService,
     private readonly unsubscribe: UnsubscribeTokens,
     private readonly dispatcher: NotificationDispatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -88,17 +97,15 @@ export class NotificationSender {
 
   /** `isLastAttempt`: BullMQ will not retry again, so a transient failure becomes final. */
   async process(notificationId: string, isLastAttempt: boolean): Promise<SendOutcome> {
-    const n = await this.claim(notificationId);
-    if (!n) return 'not_claimed';
-    const { shipment, order, customer } = await this.loadGraph(n);
+    const claimed = await this.claims.call(notificationId);
+    if (!claimed) return 'not_claimed';
+    const { notification: n, shipment, order, customer, suppressed } = claimed;
 
     const unwanted = this.stillWanted(n, shipment);
     if (unwanted) return this.finish(n, unwanted.status, unwanted.reason);
     const address = n.channel === 'sms' ? customer.phone : customer.email;
     if (!address) return this.finish(n, 'skipped', n.channel === 'sms' ? 'no_phone' : 'no_email');
-    if (await this.suppressions.isSuppressed(n.channel, address)) {
-      return this.finish(n, 'skipped', `suppressed_${n.channel}`);
-    }
+    if (suppressed) return this.finish(n, 'skipped', `suppressed_${n.channel}`);
     if (n.channel === 'sms') {
       // Quiet hours are re-checked at send time: a retry or a late job must not text at 3 a.m.
       const allowed = nextAllowedSendTime(
@@ -167,32 +174,64 @@ export class NotificationSender {
   }
 
   /**
-   * The atomic claim. Only one worker moves a row to `sending`; a redelivered job finds it taken.
-   * A row stuck in `sending` past the lease belongs to a dead worker and may be claimed again.
+   * The atomic claim, for every job that asked while the previous batch was in flight: one statement moves the
+   * rows to `sending` and returns each with its shipment, order, customer and whether the address is suppressed.
+   * Only one worker ever moves a row; a redelivered job finds it taken (null). A row stuck in `sending` past the
+   * lease belongs to a dead worker and may be claimed again. Rows are locked in id order, so two workers whose
+   * batches overlap cannot deadlock.
    */
-  private async claim(id: string): Promise<Notification | null> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, rowCount], not with the rows.
-    const [rows] = (await this.dataSource.query(
-      `UPDATE notifications SET status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
-        WHERE id = $1 AND (status IN ('pending','queued') OR (status = 'sending' AND updated_at < now() - ($2 || ' milliseconds')::interval))
-        RETURNING *`,
-      [id, String(sendingLeaseMs(this.config))],
-    )) as [Record<string, unknown>[], number];
-    return rows.length ? fromRow(this.dataSource, Notification, rows[0]) : null;
+  private async claimBatch(ids: string[]): Promise<(ClaimedNotification | null)[]> {
+    const select = this.claimSelect();
+    // TypeORM answers an UPDATE … RETURNING with [rows, rowCount]; this statement's outer verb is SELECT.
+    const rows = (await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE notifications SET status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
+          WHERE id IN (
+            SELECT id FROM notifications
+             WHERE id = ANY($1::uuid[])
+               AND (status IN ('pending','queued')
+                    OR (status = 'sending' AND updated_at < now() - ($2 || ' milliseconds')::interval))
+             ORDER BY id
+               FOR UPDATE)
+         RETURNING *
+       )
+       SELECT ${select},
+              EXISTS (SELECT 1 FROM suppressions x
+                       WHERE x.lifted_at IS NULL AND x.channel = n.channel
+                         AND x.address = CASE WHEN n.channel = 'sms' THEN btrim(c.phone) ELSE lower(btrim(c.email)) END)
+                AS suppressed
+         FROM claimed n
+         JOIN shipments s ON s.id = n.shipment_id
+         JOIN orders o ON o.id = n.order_id
+         JOIN customers c ON c.id = n.customer_id`,
+      [ids, String(sendingLeaseMs(this.config))],
+    )) as Record<string, unknown>[];
+    const byId = new Map<string, ClaimedNotification>();
+    for (const row of rows) {
+      const shipment = fromRow(this.dataSource, Shipment, row, 's__');
+      const order = fromRow(this.dataSource, Order, row, 'o__');
+      const customer = fromRow(this.dataSource, Customer, row, 'c__');
+      const notification = fromRow(this.dataSource, Notification, row, 'n__');
+      byId.set(notification.id, {
+        notification,
+        shipment,
+        order,
+        customer,
+        suppressed: row.suppressed === true,
+      });
+    }
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** Shipment, order and customer in one statement (every round trip counts on the send path). */
-  private async loadGraph(
-    n: Notification,
-  ): Promise<{ shipment: Shipment; order: Order; customer: Customer }> {
-    const shipment = (await this.dataSource
-      .getRepository(Shipment)
-      .createQueryBuilder('s')
-      .innerJoinAndMapOne('s.order', Order, 'o', 'o.id = :orderId', { orderId: n.orderId })
-      .innerJoinAndMapOne('s.customer', Customer, 'c', 'c.id = :customerId', { customerId: n.customerId })
-      .where('s.id = :id', { id: n.shipmentId })
-      .getOneOrFail()) as Shipment & { order: Order; customer: Customer };
-    return { shipment, order: shipment.order, customer: shipment.customer };
+  private claimSelectList: string | undefined;
+  private claimSelect(): string {
+    this.claimSelectList ??= [
+      selectColumns(this.dataSource, Notification, 'n'),
+      selectColumns(this.dataSource, Shipment, 's'),
+      selectColumns(this.dataSource, Order, 'o'),
+      selectColumns(this.dataSource, Customer, 'c'),
+    ].join(', ');
+    return this.claimSelectList;
   }
 
   private stillWanted(
@@ -295,58 +334,68 @@ export class NotificationSender {
   }
 
   /**
-   * The attempt and the row's `sent` are one transaction: a worker dying between the two must not leave a
-   * recorded `sent` attempt on a row that is still `sending` (it would be reclaimed after the lease and sent
-   * again, with two `sent` attempts on record).
-   */
-  /**
    * The attempt, the outcome and (when this attempt rendered it) the text, in one statement: atomic, so a crash
-   * cannot leave a `sent` attempt on a row still `sending`, and one round trip on the hottest path.
+   * cannot leave a `sent` attempt on a row still `sending` (it would be reclaimed after the lease and sent again,
+   * with two `sent` attempts on record). Outcomes that finish while a write is in flight share the next one.
    */
   private async recordSuccess(n: Notification, result: SendResult, started: Date): Promise<void> {
     const now = new Date();
     const rendered = this.unsaved.has(n);
     this.unsaved.delete(n);
-    await this.dataSource.query(
-      `WITH attempt AS (
-         INSERT INTO notification_attempts
-           (notification_id, attempt, channel, provider, outcome, provider_message_id, started_at, finished_at)
-         VALUES ($1, $13, $14, $2, 'sent', $3, $15, $4)
-       )
-       UPDATE notifications
-          SET status = 'sent', status_reason = NULL, provider = $2, provider_message_id = $3, sent_at = $4,
-              error_code = NULL, error_message = NULL,
-              segments = COALESCE($5, segments), encoding = COALESCE($6, encoding),
-              rendered_subject = CASE WHEN $16 THEN $7 ELSE rendered_subject END,
-              rendered_html = CASE WHEN $16 THEN $8 ELSE rendered_html END,
-              rendered_text = CASE WHEN $16 THEN $9 ELSE rendered_text END,
-              template_version_id = CASE WHEN $16 THEN $10::uuid ELSE template_version_id END,
-              template_version = CASE WHEN $16 THEN $11::int ELSE template_version END,
-              locale = CASE WHEN $16 THEN $12 ELSE locale END,
-              updated_at = now()
-        WHERE id = $1`,
-      [
-        n.id,
-        result.provider,
-        result.providerMessageId,
-        now,
-        result.segments ?? n.segments ?? null,
-        result.encoding ?? n.encoding ?? null,
-        n.renderedSubject ?? null,
-        n.renderedHtml ?? null,
-        n.renderedText ?? null,
-        n.templateVersionId ?? null,
-        n.templateVersion ?? null,
-        n.locale ?? null,
-        n.attemptCount,
-        n.channel,
-        started,
-        rendered,
-      ],
-    );
+    await this.successes.call({
+      id: n.id,
+      attempt: n.attemptCount,
+      channel: n.channel,
+      provider: result.provider,
+      provider_message_id: result.providerMessageId,
+      started_at: started.toISOString(),
+      finished_at: now.toISOString(),
+      segments: result.segments ?? n.segments ?? null,
+      encoding: result.encoding ?? n.encoding ?? null,
+      rendered,
+      rendered_subject: rendered ? (n.renderedSubject ?? null) : null,
+      rendered_html: rendered ? (n.renderedHtml ?? null) : null,
+      rendered_text: rendered ? (n.renderedText ?? null) : null,
+      template_version_id: rendered ? (n.templateVersionId ?? null) : null,
+      template_version: rendered ? (n.templateVersion ?? null) : null,
+      locale: rendered ? (n.locale ?? null) : null,
+    });
     this.outcomes.inc({ type: n.type, channel: n.channel, status: 'sent' });
     if (n.eventReceivedAt)
       this.latency.observe({ channel: n.channel }, (now.getTime() - n.eventReceivedAt.getTime()) / 1000);
+  }
+
+  private async recordSuccessBatch(rows: SuccessRow[]): Promise<void[]> {
+    const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM json_to_recordset($1::json) AS x(
+           id uuid, attempt int, channel text, provider text, provider_message_id text,
+           started_at timestamptz, finished_at timestamptz, segments int, encoding text, rendered boolean,
+           rendered_subject text, rendered_html text, rendered_text text, template_version_id uuid,
+           template_version int, locale text)
+       ), attempt AS (
+         INSERT INTO notification_attempts
+           (notification_id, attempt, channel, provider, outcome, provider_message_id, started_at, finished_at)
+         SELECT id, attempt, channel, provider, 'sent', provider_message_id, started_at, finished_at FROM input
+       )
+       UPDATE notifications n
+          SET status = 'sent', status_reason = NULL, provider = i.provider,
+              provider_message_id = i.provider_message_id, sent_at = i.finished_at,
+              error_code = NULL, error_message = NULL,
+              segments = COALESCE(i.segments, n.segments), encoding = COALESCE(i.encoding, n.encoding),
+              rendered_subject = CASE WHEN i.rendered THEN i.rendered_subject ELSE n.rendered_subject END,
+              rendered_html = CASE WHEN i.rendered THEN i.rendered_html ELSE n.rendered_html END,
+              rendered_text = CASE WHEN i.rendered THEN i.rendered_text ELSE n.rendered_text END,
+              template_version_id = CASE WHEN i.rendered THEN i.template_version_id ELSE n.template_version_id END,
+              template_version = CASE WHEN i.rendered THEN i.template_version ELSE n.template_version END,
+              locale = CASE WHEN i.rendered THEN i.locale ELSE n.locale END,
+              updated_at = now()
+         FROM input i
+        WHERE n.id = i.id`,
+      [JSON.stringify(sorted)],
+    );
+    return rows.map(() => undefined);
   }
 
   private async recordAttempt(
@@ -441,14 +490,31 @@ export class NotificationSender {
   }
 }
 
-/** A raw `RETURNING *` row as an entity, through TypeORM's column metadata (pg has already parsed the types). */
-function fromRow<T extends object>(
-  dataSource: DataSource,
-  entity: new () => T,
-  row: Record<string, unknown>,
-): T {
-  const target = new entity() as Record<string, unknown>;
-  for (const column of dataSource.getMetadata(entity).columns)
-    target[column.propertyName] = row[column.databaseName];
-  return target as T;
+interface ClaimedNotification {
+  notification: Notification;
+  shipment: Shipment;
+  order: Order;
+  customer: Customer;
+  /** The address this notification goes to is suppressed on its channel. */
+  suppressed: boolean;
+}
+
+/** One `sent` outcome, as the batch statement reads it (json_to_recordset). */
+interface SuccessRow {
+  id: string;
+  attempt: number;
+  channel: string;
+  provider: string;
+  provider_message_id: string;
+  started_at: string;
+  finished_at: string;
+  segments: number | null;
+  encoding: string | null;
+  rendered: boolean;
+  rendered_subject: string | null;
+  rendered_html: string | null;
+  rendered_text: string | null;
+  template_version_id: string | null;
+  template_version: number | null;
+  locale: string | null;
 }

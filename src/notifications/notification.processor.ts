@@ -23,8 +23,9 @@ export class SmsNotificationProcessor extends WorkerHost implements OnApplicatio
   }
 
   onApplicationBootstrap(): void {
-    // The limit comes from configuration, which a decorator cannot read; BullMQ reads it on every fetch.
+    // Limit and concurrency come from configuration, which a decorator cannot read; BullMQ reads both on every fetch.
     this.worker.opts.limiter = { max: this.config.sms.ratePerSecond, duration: 1000 };
+    this.worker.concurrency = this.config.sms.workerConcurrency;
   }
 
   async process(job: SendJob): Promise<string> {
@@ -43,6 +44,7 @@ export class EmailNotificationProcessor extends WorkerHost implements OnApplicat
 
   onApplicationBootstrap(): void {
     this.worker.opts.limiter = { max: this.config.email.ratePerSecond, duration: 1000 };
+    this.worker.concurrency = this.config.email.workerConcurrency;
   }
 
   async process(job: SendJob): Promise<string> {

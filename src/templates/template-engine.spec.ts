@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Handlebars from 'handlebars';
+import juice from 'juice';
 import { TemplateEngine, validateTemplate, type Problem } from './template-engine';
-import { TemplateRenderError } from './template-helpers';
-import { DEFAULT_TEMPLATES_DIR } from './default-templates';
+import { loadI18nCatalogs, registerTemplateHelpers, TemplateRenderError } from './template-helpers';
+import { DEFAULT_TEMPLATES_DIR, loadDefaultTemplates } from './default-templates';
 import { sampleVariables, type TemplateVariables } from './template-variables';
 
 const engine = new TemplateEngine();
@@ -97,6 +99,44 @@ describe('TemplateEngine.renderString', () => {
 });
 
 describe('TemplateEngine.renderEmail', () => {
+  it('inlines CSS at compile time exactly as inlining each rendered message would (every default email)', () => {
+    // The reference: plain Handlebars with the same helpers and partials, then juice on the rendered message.
+    const raw = Handlebars.create();
+    registerTemplateHelpers(raw as never, loadI18nCatalogs(DEFAULT_TEMPLATES_DIR));
+    const partialsDir = path.join(DEFAULT_TEMPLATES_DIR, 'partials');
+    for (const file of fs.readdirSync(partialsDir).filter((f) => f.endsWith('.hbs')))
+      raw.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
+    const styles = (html: string) =>
+      [...html.matchAll(/<(\w+)([^>]*?)style="([^"]*)"/g)].map(
+        (m) => `${m[1]} ${/class="([^"]*)"/.exec(m[2])?.[1] ?? ''}: ${m[3].trim()}`,
+      );
+    let compared = 0;
+    for (const [key, template] of loadDefaultTemplates()) {
+      const [type, channel, locale] = key.split('/');
+      if (channel !== 'email') continue;
+      const sparse = sampleVariables(type as never, { channel: 'email', locale: locale as never });
+      Object.assign(sparse.customer, { firstName: null, lastName: null });
+      Object.assign(sparse.brand, { logoUrl: 'https://cdn.example.com/logo.png' });
+      Object.assign(sparse.shipment, { eta: null, previousEta: null, reason: null, deliveredAt: null });
+      for (const vars of [
+        sampleVariables(type as never, { channel: 'email', locale: locale as never }),
+        sparse,
+      ]) {
+        const reference = juice(
+          raw.compile(template.parts.html!, { strict: true })(vars, { data: { renderMode: 'html' } }),
+        );
+        const html = engine.renderEmail(
+          { subject: template.parts.subject!, html: template.parts.html!, text: template.parts.text ?? null },
+          vars,
+        ).html;
+        expect(styles(html)).toEqual(styles(reference));
+        expect(styles(html).length).toBeGreaterThan(10);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(9 * 4 * 2);
+  });
+
   it('applies the layout, inlines CSS and derives the text part from the HTML', () => {
     const vars = sample();
     const email = engine.renderEmail(

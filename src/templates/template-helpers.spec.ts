@@ -5,6 +5,10 @@ import type { SupportedLocale } from '../notifications/notification.types';
 import type { RenderMode } from './template-helpers';
 
 const engine = new TemplateEngine();
+/** The layout's `.button` rule, inlined on the anchor the helper writes (a class with no rule gets no style). */
+const BUTTON_STYLE =
+  'display: inline-block; background-color: #0369a1; color: #ffffff; text-decoration: none; font-weight: bold; ' +
+  'padding: 12px 24px; border-radius: 6px;';
 
 function vars(
   overrides: { locale?: SupportedLocale; timeZone?: string; now?: string } = {},
@@ -312,7 +316,8 @@ describe('trackingLink', () => {
     const context = vars({ locale: 'fr' });
     context.shipment.trackingUrl = 'https://track.example.com/t/1?a=1&b="2"';
     expect(render('{{trackingLink}}', context, 'html')).toBe(
-      '<a href="https://track.example.com/t/1?a&#x3D;1&amp;b&#x3D;&quot;2&quot;" class="button">Suivre votre colis</a>',
+      '<a href="https://track.example.com/t/1?a&#x3D;1&amp;b&#x3D;&quot;2&quot;" class="button" ' +
+        `style="${BUTTON_STYLE}">Suivre votre colis</a>`,
     );
   });
 
@@ -324,7 +329,7 @@ describe('trackingLink', () => {
 
   it('accepts another URL and label', () => {
     expect(render('{{trackingLink brand.supportUrl "Help"}}', vars(), 'html')).toBe(
-      '<a href="https://northwind-outfitters.com/help" class="button">Help</a>',
+      `<a href="https://northwind-outfitters.com/help" class="button" style="${BUTTON_STYLE}">Help</a>`,
     );
     expect(render('{{trackingLink label="Where is it?" class="link"}}', vars(), 'html')).toBe(
       '<a href="https://track.wismo-shop.com/t/1Z999AA10123456784" class="link">Where is it?</a>',

@@ -222,13 +222,28 @@ function isSupportedLocale(value: unknown): value is SupportedLocale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
+/** Zones already checked: building a formatter to test one costs ~100 µs, and every helper call asks. */
+const validZones = new Set<string>();
 function isValidTimeZone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  if (validZones.size > 1000) validZones.clear();
+  validZones.add(zone);
+  return true;
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+function pluralRulesFor(locale: string): Intl.PluralRules {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules;
 }
 
 function lastArgOptions(args: unknown[]): HelperOptions {
@@ -242,7 +257,12 @@ export interface HelperRegistry {
 }
 
 /** Registers every helper on an isolated Handlebars instance. */
-export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatalogs): void {
+export function registerTemplateHelpers(
+  hbs: HelperRegistry,
+  catalogs: I18nCatalogs,
+  /** The inline style the layout's CSS gives `<tag class="…">`, for markup helpers add at render time. */
+  inlineStyle: (tag: string, className: string) => string | null = () => null,
+): void {
   const context = (options: HelperOptions, helper: string): FormatContext => {
     const root = (options.data?.root ?? {}) as Record<string, unknown>;
     const hash = (options.hash ?? {}) as Record<string, unknown>;
@@ -346,7 +366,10 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
             : ctx.catalog.trackingLink;
       const className = typeof options.hash?.class === 'string' ? options.hash.class : 'button';
       const e = hbs.escapeExpression;
-      return new hbs.SafeString(`<a href="${e(url)}" class="${e(className)}">${e(label)}</a>`);
+      const style = inlineStyle('a', className);
+      return new hbs.SafeString(
+        `<a href="${e(url)}" class="${e(className)}"${style ? ` style="${e(style)}"` : ''}>${e(label)}</a>`,
+      );
     },
 
     statusLabel(status: unknown, options: HelperOptions) {
@@ -400,7 +423,7 @@ export function registerTemplateHelpers(hbs: HelperRegistry, catalogs: I18nCatal
       if (typeof count !== 'number' || typeof singular !== 'string' || typeof plural !== 'string') {
         throw new TemplateRenderError('plural: use {{plural count "singular" "plural"}}');
       }
-      return new Intl.PluralRules(ctx.intlLocale).select(count) === 'one' ? singular : plural;
+      return pluralRulesFor(ctx.intlLocale).select(count) === 'one' ? singular : plural;
     },
 
     eq: (a: unknown, b: unknown) => a === b,

@@ -1,17 +1,38 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { GroupedCall } from '../common/grouped-call';
+import { fromRow } from '../database/from-row';
+import { SqlParams } from '../database/sql-params';
+import { visibleInSnapshot } from '../database/snapshot';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.service';
-import { NotificationPlanner } from '../notifications/notification-planner.service';
+import {
+  NotificationPlanner,
+  Plan,
+  PLAN_CONTEXT_JOIN,
+  PLAN_CONTEXT_SELECT,
+} from '../notifications/notification-planner.service';
 import type { Notification } from '../notifications/notification.entity';
 import { matchShipment, normaliseCarrier } from './carrier';
 import { eventContentHash } from './content-hash';
-import { EtaHistory } from './eta-history.entity';
 import { Shipment } from './shipment.entity';
 import { applyUpdate, detectNoScanDelay, ShipmentState } from './shipment-state';
-import { TrackingEvent } from './tracking-event.entity';
 import { ShipmentDomainEvent, TrackingEventInput, TrackingUpdate } from './tracking.types';
+
+interface PendingUpdate {
+  update: TrackingUpdate;
+  receivedAt: Date;
+}
+
+interface ApplyOutcome {
+  newEvents: number;
+  duplicates: number;
+  notifications: Notification[];
+  inserted: TrackingEventInput[];
+  provider: string;
+  receivedAt: Date;
+}
 
 export interface IngestResult {
   shipments: number;
@@ -53,52 +74,110 @@ export class TrackingIngestService {
 
   async ingest(updates: TrackingUpdate[], receivedAt = new Date()): Promise<IngestResult> {
     const result: IngestResult = { shipments: 0, newEvents: 0, duplicateEvents: 0, notifications: 0 };
-    const created: Notification[] = [];
+    // One request's updates in order; each shares its transaction with whatever other requests are waiting.
     for (const update of updates) {
-      const outcome = await this.dataSource.transaction((manager) =>
-        this.applyOne(manager, update, receivedAt),
-      );
+      const outcome = await this.commits.call({ update, receivedAt });
+      if ('error' in outcome) throw outcome.error;
       result.shipments += 1;
       result.newEvents += outcome.newEvents;
       result.duplicateEvents += outcome.duplicates;
-      created.push(...outcome.notifications);
+      result.notifications += outcome.notifications.length;
     }
-    result.notifications = created.length;
-    await this.dispatcher.enqueue(created);
     return result;
   }
 
+  /**
+   * Group commit: the updates that arrived while the previous transaction was in flight are applied in one
+   * transaction (BEGIN, COMMIT and the enqueue are paid once per group, not once per webhook). Updates are taken in
+   * tracking-number order, so two groups lock shipments in the same order and cannot deadlock; a stable sort keeps
+   * the arrival order of updates to one shipment. If the group fails, each update is retried in a transaction
+   * of its own, so one bad update never fails the others. A webhook is answered only after its group committed.
+   */
+  private readonly commits = new GroupedCall((items: PendingUpdate[]) => this.applyGroup(items), {
+    maxBatch: 50,
+    maxInFlight: 4,
+  });
+
+  private async applyGroup(items: PendingUpdate[]): Promise<(ApplyOutcome | { error: unknown })[]> {
+    const order = items
+      .map((item, i) => ({ key: item.update.trackingNumber.trim(), i }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))
+      .map(({ i }) => i);
+    const outcomes: ApplyOutcome[] = new Array(items.length);
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        for (const i of order)
+          outcomes[i] = await this.applyOne(manager, items[i].update, items[i].receivedAt);
+      });
+    } catch (err) {
+      if (items.length === 1) return [{ error: err }];
+      const results: (ApplyOutcome | { error: unknown })[] = new Array(items.length);
+      for (const i of order) {
+        try {
+          results[i] = await this.dataSource.transaction((manager) =>
+            this.applyOne(manager, items[i].update, items[i].receivedAt),
+          );
+        } catch (error) {
+          results[i] = { error };
+        }
+      }
+      await this.committed(results.filter((r): r is ApplyOutcome => !('error' in r)));
+      return results;
+    }
+    await this.committed(outcomes);
+    return outcomes;
+  }
+
+  /** After commit: metrics (counted once, even when a group was retried) and the enqueue. */
+  private async committed(outcomes: ApplyOutcome[]): Promise<void> {
+    for (const o of outcomes) {
+      this.eventsCounter.inc({ provider: o.provider, outcome: 'new' }, o.newEvents);
+      if (o.duplicates) this.eventsCounter.inc({ provider: o.provider, outcome: 'duplicate' }, o.duplicates);
+      for (const ev of o.inserted) {
+        if (ev.occurredAt)
+          this.scanLatency.observe(
+            { provider: o.provider },
+            Math.max(0, (o.receivedAt.getTime() - ev.occurredAt.getTime()) / 1000),
+          );
+      }
+    }
+    // The enqueue reports its own failures and leaves the rows pending for the sweeper: the changes are committed.
+    await this.dispatcher
+      .enqueue(outcomes.flatMap((o) => o.notifications))
+      .catch((err: Error) => this.logger.warn(`Enqueue after commit failed: ${err.message}`));
+  }
+
+  /**
+   * One update in two statements: the first locks the shipment and reads, in the same breath, which of the
+   * update's events are already stored, when its first scan was and the planner's context; the second writes
+   * the new events, the new state, the ETA history, cancellations and the new notifications.
+   */
   private async applyOne(
     manager: EntityManager,
     update: TrackingUpdate,
     receivedAt: Date,
-  ): Promise<{ newEvents: number; duplicates: number; notifications: Notification[] }> {
-    const shipment = await this.lockShipment(manager, update);
-    const inserted = await this.insertEvents(manager, shipment, update);
-    const duplicates = update.events.length - inserted.length;
-    this.eventsCounter.inc({ provider: update.provider, outcome: 'new' }, inserted.length);
-    if (duplicates) this.eventsCounter.inc({ provider: update.provider, outcome: 'duplicate' }, duplicates);
-    for (const ev of inserted) {
-      if (ev.occurredAt)
-        this.scanLatency.observe(
-          { provider: update.provider },
-          Math.max(0, (receivedAt.getTime() - ev.occurredAt.getTime()) / 1000),
-        );
-    }
+  ): Promise<ApplyOutcome> {
+    const trackingNumber = update.trackingNumber.trim();
+    const byHash = new Map<string, TrackingEventInput>();
+    for (const ev of update.events) byHash.set(eventContentHash(trackingNumber, ev), ev);
+    const { shipment, row } = await this.lockShipment(manager, update, [...byHash.keys()]);
 
-    // "Before shipping" means before the first carrier scan, not before we first heard of the parcel; only an
-    // ETA needs it, so updates without one skip the query.
-    let shippedAt: Date = shipment.createdAt;
-    if (update.eta || update.originalEta) {
-      const [{ first }] = (await manager.query(
-        'SELECT min(occurred_at) AS first FROM tracking_events WHERE shipment_id = $1',
-        [shipment.id],
-      )) as { first: Date | null }[];
-      shippedAt = first ?? shipment.createdAt;
-    }
+    const seen = row.seen_events as { hash: string; id: string | null }[];
+    const seenHashes = new Set(seen.map((e) => e.hash.trim()));
+    const seenIds = new Set(seen.map((e) => e.id).filter(Boolean));
+    const fresh = [...byHash.entries()].filter(
+      ([hash, ev]) => !seenHashes.has(hash) && !(ev.providerEventId && seenIds.has(ev.providerEventId)),
+    );
+    const inserted = fresh.map(([, ev]) => ev);
+    const duplicates = update.events.length - inserted.length;
+
+    // "Before shipping" means before the first carrier scan, not before we first heard of the parcel.
+    const firstScan = [row.first_event_at as Date | null, ...inserted.map((e) => e.occurredAt)]
+      .filter((d): d is Date => d instanceof Date)
+      .reduce<Date | null>((min, d) => (!min || d < min ? d : min), null);
     const { next, changes, warnings } = applyUpdate(stateOf(shipment), update, inserted, {
       now: receivedAt,
-      shippedAt,
+      shippedAt: firstScan ?? shipment.createdAt,
     });
     for (const warning of warnings)
       this.logger.warn({ shipmentId: shipment.id, provider: update.provider }, warning);
@@ -121,91 +200,127 @@ export class TrackingIngestService {
         : shipment.pickupAvailableAt,
     } satisfies Partial<Shipment>;
     Object.assign(shipment, values);
-    // One UPDATE: save() would read the row again first, and this transaction already holds its lock.
-    await manager.update(Shipment, shipment.id, values);
-    if (changes.some((c) => c.kind === 'eta_changed')) {
-      await manager.insert(EtaHistory, {
-        shipmentId: shipment.id,
-        eta: next.eta,
-        previousEta,
-        provider: update.provider,
-      });
-    }
 
-    const notifications = changes.length
-      ? await this.planner.planWithin(manager, shipment, changes, {
-          receivedAt,
-          eventOccurredAt: newestTime(inserted),
-        })
-      : [];
-    return { newEvents: inserted.length, duplicates, notifications };
+    const sql = new SqlParams();
+    const writes: string[] = [];
+    if (fresh.length) writes.push(this.insertEventsSql(sql, shipment.id, update, fresh));
+    writes.push(
+      `UPDATE shipments SET status = ${sql.add(values.status)}, exception_reason = ${sql.add(values.exceptionReason)},
+              raw_status = ${sql.add(values.rawStatus)}, raw_substatus = ${sql.add(values.rawSubstatus)},
+              eta = ${sql.add(json(values.eta), 'jsonb')}, original_eta = ${sql.add(json(values.originalEta), 'jsonb')},
+              last_event_at = ${sql.add(values.lastEventAt, 'timestamptz')},
+              delivered_at = ${sql.add(values.deliveredAt, 'timestamptz')},
+              collected_at_pickup = ${sql.add(values.collectedAtPickup, 'boolean')},
+              pickup = ${sql.add(json(values.pickup), 'jsonb')}, provider = ${sql.add(values.provider)},
+              pickup_available_at = ${sql.add(values.pickupAvailableAt, 'timestamptz')}, updated_at = now()
+        WHERE id = ${sql.add(shipment.id, 'uuid')}`,
+    );
+    if (changes.some((c) => c.kind === 'eta_changed')) {
+      writes.push(
+        `INSERT INTO eta_history (shipment_id, eta, previous_eta, provider)
+         VALUES (${sql.add(shipment.id, 'uuid')}, ${sql.add(json(next.eta), 'jsonb')},
+                 ${sql.add(json(previousEta), 'jsonb')}, ${sql.add(update.provider)})`,
+      );
+    }
+    const base = changes.length ? this.planner.contextFromRow(row) : null;
+    const plan = base
+      ? this.planner.decide(base, shipment, changes, { receivedAt, eventOccurredAt: newestTime(inserted) })
+      : { base: null, context: null, creates: [], cancels: [] };
+    let notifications: Notification[] = [];
+    if (plan.base) {
+      notifications = await this.planner.write(manager, sql, writes, shipment, plan as Plan);
+    } else {
+      const [last, ...ctes] = [writes[writes.length - 1], ...writes.slice(0, -1)];
+      await manager.query(
+        ctes.length ? `WITH ${ctes.map((c, i) => `w${i} AS (${c})`).join(', ')} ${last}` : last,
+        sql.values,
+      );
+    }
+    return {
+      newEvents: inserted.length,
+      duplicates,
+      notifications,
+      inserted,
+      provider: update.provider,
+      receivedAt,
+    };
   }
 
   /**
    * Finds the shipment for an update, creating it when the tracking number is new (kept without an order
-   * until the order arrives), and locks its row for this transaction.
+   * until the order arrives), and locks its row for this transaction. The same statement reads what applyOne
+   * needs next. If the row had to be waited for and was changed meanwhile, PostgreSQL hands back the new row
+   * but the rest of the statement still reads the snapshot from before the wait, so the statement is read once
+   * more, under the lock now held, to see the other writer's events and notifications.
    */
-  private async lockShipment(manager: EntityManager, update: TrackingUpdate): Promise<Shipment> {
+  private async lockShipment(
+    manager: EntityManager,
+    update: TrackingUpdate,
+    hashes: string[],
+  ): Promise<{ shipment: Shipment; row: Record<string, unknown> }> {
     const carrier = normaliseCarrier(update.carrier);
     const trackingNumber = update.trackingNumber.trim();
-    const candidates: Shipment[] = await manager
-      .createQueryBuilder(Shipment, 's')
-      .setLock('pessimistic_write')
-      .where('s.tracking_number = :trackingNumber', { trackingNumber })
-      .getMany();
-    // One parcel per tracking number in practice; the carrier name decides only when two carriers reuse one.
-    const match = matchShipment(candidates, carrier);
-    if (match) return match;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Shipment)
-      .values({ carrier, trackingNumber, status: 'unknown' })
-      .orIgnore()
-      .execute();
-    return manager
-      .createQueryBuilder(Shipment, 's')
-      .setLock('pessimistic_write')
-      .where('s.tracking_number = :trackingNumber AND s.carrier = :carrier', { trackingNumber, carrier })
-      .getOneOrFail();
+    const stableIds = update.events.map((e) => e.providerEventId).filter((id): id is string => !!id);
+    const lockAndRead = async (): Promise<Record<string, unknown>[]> =>
+      manager.query(
+        `SELECT s.*, s.xmin::text AS row_xmin, pg_current_snapshot()::text AS snapshot,
+                s.xmin::text::bigint = pg_current_xact_id_if_assigned()::text::bigint % 4294967296 AS own_row,
+                COALESCE((SELECT json_agg(json_build_object('hash', e.content_hash, 'id', e.provider_event_id))
+                            FROM tracking_events e
+                           WHERE e.shipment_id = s.id
+                             AND (e.content_hash = ANY($2::text[])
+                                  OR (e.provider = $3 AND e.provider_event_id = ANY($4::text[])))), '[]') AS seen_events,
+                (SELECT min(e.occurred_at) FROM tracking_events e WHERE e.shipment_id = s.id) AS first_event_at,
+                ${PLAN_CONTEXT_SELECT}
+           FROM shipments s ${PLAN_CONTEXT_JOIN}
+          WHERE s.tracking_number = $1
+            FOR UPDATE OF s`,
+        [trackingNumber, hashes, update.provider, stableIds],
+      );
+    const pick = (rows: Record<string, unknown>[]) => {
+      const candidates = rows.map((row) => ({ row, shipment: fromRow(this.dataSource, Shipment, row) }));
+      // One parcel per tracking number in practice; the carrier name decides only when two carriers reuse one.
+      const match = matchShipment(
+        candidates.map((c) => c.shipment),
+        carrier,
+      );
+      return match ? candidates.find((c) => c.shipment === match)! : null;
+    };
+    let found = pick(await lockAndRead());
+    if (!found) {
+      await manager.query(
+        `INSERT INTO shipments (carrier, tracking_number, status) VALUES ($1, $2, 'unknown') ON CONFLICT DO NOTHING`,
+        [carrier, trackingNumber],
+      );
+      found = pick(await lockAndRead());
+      if (!found) throw new Error(`Shipment for ${carrier} could not be created`);
+    }
+    // A row this transaction wrote itself (an earlier update in the same group) is current by definition.
+    const current =
+      found.row.own_row === true || visibleInSnapshot(String(found.row.row_xmin), String(found.row.snapshot));
+    if (!current) found = pick(await lockAndRead());
+    if (!found) throw new Error('Shipment disappeared while locked');
+    return found;
   }
 
-  /** Inserts the events not seen before and returns them; the content hash makes redelivery a no-op. */
-  private async insertEvents(
-    manager: EntityManager,
-    shipment: Shipment,
+  private insertEventsSql(
+    sql: SqlParams,
+    shipmentId: string,
     update: TrackingUpdate,
-  ): Promise<TrackingEventInput[]> {
-    if (!update.events.length) return [];
-    const byHash = new Map<string, TrackingEventInput>();
-    for (const ev of update.events) byHash.set(eventContentHash(shipment.trackingNumber, ev), ev);
-    const hashes = [...byHash.keys()];
-    const stableIds = update.events.map((e) => e.providerEventId).filter((id): id is string => !!id);
-    const existing: { content_hash: string; provider_event_id: string | null }[] = await manager.query(
-      `SELECT content_hash, provider_event_id FROM tracking_events
-        WHERE shipment_id = $1 AND (content_hash = ANY($2) OR (provider = $3 AND provider_event_id = ANY($4)))`,
-      [shipment.id, hashes, update.provider, stableIds],
-    );
-    const seenHashes = new Set(existing.map((r) => r.content_hash));
-    const seenIds = new Set(existing.map((r) => r.provider_event_id).filter(Boolean));
-    const fresh = [...byHash.entries()].filter(
-      ([hash, ev]) => !seenHashes.has(hash) && !(ev.providerEventId && seenIds.has(ev.providerEventId)),
-    );
-    if (!fresh.length) return [];
+    fresh: [string, TrackingEventInput][],
+  ): string {
     const rows = fresh.map(([contentHash, ev]) => ({
-      shipmentId: shipment.id,
       status: ev.status,
       reason: ev.reason,
       description: ev.description.slice(0, 2000),
       location: ev.location?.slice(0, 300) ?? null,
-      occurredAt: ev.occurredAt,
-      occurredAtRaw: ev.occurredAtRaw?.slice(0, 64) ?? null,
-      provider: update.provider,
-      providerEventId: ev.providerEventId?.slice(0, 200) ?? null,
-      contentHash,
-      rawStatus: ev.rawStatus?.slice(0, 100) ?? null,
-      rawSubstatus: ev.rawSubstatus?.slice(0, 100) ?? null,
-      rawPayload: {
+      occurred_at: ev.occurredAt?.toISOString() ?? null,
+      occurred_at_raw: ev.occurredAtRaw?.slice(0, 64) ?? null,
+      provider_event_id: ev.providerEventId?.slice(0, 200) ?? null,
+      content_hash: contentHash,
+      raw_status: ev.rawStatus?.slice(0, 100) ?? null,
+      raw_substatus: ev.rawSubstatus?.slice(0, 100) ?? null,
+      raw_payload: {
         status: ev.rawStatus,
         substatus: ev.rawSubstatus,
         description: ev.description,
@@ -215,10 +330,19 @@ export class TrackingIngestService {
         delivery: update.deliveryId,
       },
     }));
-    // The shipment row lock serialises writers of this shipment, so every fresh row is inserted;
-    // ON CONFLICT DO NOTHING stays as the last guard.
-    await manager.createQueryBuilder().insert().into(TrackingEvent).values(rows).orIgnore().execute();
-    return fresh.map(([, ev]) => ev);
+    // The shipment row lock serialises writers of this shipment, so every fresh row is new; ON CONFLICT is the
+    // last guard.
+    return `INSERT INTO tracking_events
+         (shipment_id, status, reason, description, location, occurred_at, occurred_at_raw, provider,
+          provider_event_id, content_hash, raw_status, raw_substatus, raw_payload)
+       SELECT ${sql.add(shipmentId, 'uuid')}, x.status, x.reason, x.description, x.location, x.occurred_at,
+              x.occurred_at_raw, ${sql.add(update.provider, 'text')}, x.provider_event_id, x.content_hash,
+              x.raw_status, x.raw_substatus, x.raw_payload
+         FROM json_to_recordset(${sql.add(JSON.stringify(rows), 'json')}) AS x(
+                status text, reason text, description text, location text, occurred_at timestamptz,
+                occurred_at_raw text, provider_event_id text, content_hash text, raw_status text,
+                raw_substatus text, raw_payload jsonb)
+       ON CONFLICT DO NOTHING`;
   }
 
   /**
@@ -304,4 +428,9 @@ function newestTime(events: TrackingEventInput[]): Date | null {
   let newest: Date | null = null;
   for (const ev of events) if (ev.occurredAt && (!newest || ev.occurredAt > newest)) newest = ev.occurredAt;
   return newest;
+}
+
+/** A jsonb parameter: null stays SQL NULL, anything else is sent as JSON text. */
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }
