@@ -6,7 +6,6 @@
  * prototype access left disabled, HTML escaping for email HTML only. Compiled templates are cached by a
  * hash of their source, so a template is compiled once however often it is sent.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
