@@ -4,8 +4,14 @@
  *
  *   npm run bench        (= npm run build && ts-node --transpile-only bench/run.ts)
  *
- * Env knobs: BENCH_N (orders for the end-to-end run, default 2000), BENCH_BURST=1 to add a burst run (another N orders),
- * BENCH_BACKENDS=postgres,redis, BENCH_DATABASE_URL (server URL), BENCH_REDIS_URL.
+ * Each backend gets two end-to-end runs of BENCH_N shipment changes (out_for_delivery webhooks, each calling for
+ * an SMS and an email): one at a constant 200 events/s (latency), one as fast as 20 connections can send them
+ * (throughput).
+ *
+ * Env knobs: BENCH_N (shipment changes per end-to-end run, default 10000), BENCH_PARTS (default
+ * ingest,e2e,burst,chat,raw; a partial run writes bench/results/partial.json), BENCH_BACKENDS=postgres,redis,
+ * BENCH_DATABASE_URL (server URL), BENCH_REDIS_URL, BENCH_SERVICE_ENV (JSON of extra variables for the service),
+ * BENCH_SERVICE_LOG (file for the service's output), BENCH_NODE_ARGS (e.g. --cpu-prof).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,13 +45,12 @@ const ROOT = path.resolve(__dirname, '..');
 const MAIN_JS = path.join(ROOT, 'dist', 'main.js');
 const SERVER_DB_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const N = Number(process.env.BENCH_N ?? 2000);
-const BURST = process.env.BENCH_BURST === '1';
+const N = Number(process.env.BENCH_N ?? 10000);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,redis')
   .split(',')
   .map((s) => s.trim()) as Backend[];
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? 'ingest,e2e,chat,raw').split(',').map((s) => s.trim()),
+  (process.env.BENCH_PARTS ?? 'ingest,e2e,burst,chat,raw').split(',').map((s) => s.trim()),
 );
 const E2E_TIMEOUT_MS = 120_000;
 const RUN = randomBytes(3).toString('hex').toUpperCase();
@@ -233,6 +238,65 @@ function fixedRateOnce(opts: Parameters<typeof cannon>[0] & { rate: number }): P
   });
 }
 
+/**
+ * CPU time so far (ms) of the service, of every PostgreSQL and Redis process, of this load generator (which also
+ * plays Twilio and the SMTP server) and of the whole machine, from /proc (Linux; zeros elsewhere). The difference
+ * between two snapshots says where a run's CPU went.
+ */
+interface CpuSnapshot {
+  service: number;
+  postgres: number;
+  redis: number;
+  bench: number;
+  machineBusy: number;
+  wall: number;
+}
+function cpuSnapshot(servicePids: number[]): CpuSnapshot {
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  const snap: CpuSnapshot = { service: 0, postgres: 0, redis: 0, bench: 0, machineBusy: 0, wall: Date.now() };
+  const usage = process.cpuUsage();
+  snap.bench = (usage.user + usage.system) / 1000;
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    snap.machineBusy = (cpu.reduce((a, b) => a + b, 0) - cpu[3] - (cpu[4] ?? 0)) * TICK_MS;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      if (servicePids.includes(Number(entry))) snap.service += ms;
+      else if (comm === 'postgres') snap.postgres += ms;
+      else if (comm.startsWith('redis-server')) snap.redis += ms;
+    }
+  } catch {
+    // not Linux: leave zeros
+  }
+  return snap;
+}
+
+/** CPU ms per unit of work between two snapshots, by consumer. */
+function cpuPer(before: CpuSnapshot, after: CpuSnapshot, units: number) {
+  const per = (k: keyof CpuSnapshot) => round((after[k] - before[k]) / units, 2);
+  const wallS = (after.wall - before.wall) / 1000;
+  return {
+    service: per('service'),
+    postgres: per('postgres'),
+    redis: per('redis'),
+    bench: per('bench'),
+    machine: per('machineBusy'),
+    machineUtilisation: round(
+      (after.machineBusy - before.machineBusy) / (wallS * 1000 * os.cpus().length),
+      2,
+    ),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The service under test, as a child process
 
@@ -240,8 +304,42 @@ interface Service {
   url: string;
   port: number;
   child: ChildProcess;
+  /** Every process of the service (one, or the API and the worker). */
+  pids: number[];
   output: () => string;
   stop(): Promise<void>;
+}
+
+/**
+ * The topology a backend runs in: on Redis, the production one, an API process and a worker process (ROLE=api,
+ * ROLE=worker), so webhooks and sends each get an event loop; on PostgreSQL, the embedded default, one process.
+ * BENCH_TOPOLOGY=single|split forces one for both.
+ */
+function topologyFor(backend: Backend): 'single' | 'split' {
+  const forced = process.env.BENCH_TOPOLOGY;
+  if (forced === 'single' || forced === 'split') return forced;
+  return backend === 'redis' ? 'split' : 'single';
+}
+
+async function startTopology(env: Record<string, string>, topology: 'single' | 'split'): Promise<Service> {
+  if (topology === 'single') return startService(env);
+  const worker = await startService({ ...env, ROLE: 'worker' });
+  let api: Service;
+  try {
+    api = await startService({ ...env, ROLE: 'api' });
+  } catch (err) {
+    await worker.stop();
+    throw err;
+  }
+  return {
+    ...api,
+    pids: [...api.pids, ...worker.pids],
+    output: () => `${api.output()}${worker.output()}`,
+    async stop() {
+      await api.stop();
+      await worker.stop();
+    },
+  };
 }
 
 async function startService(env: Record<string, string>): Promise<Service> {
@@ -298,6 +396,7 @@ async function startService(env: Record<string, string>): Promise<Service> {
     url,
     port,
     child,
+    pids: child.pid ? [child.pid] : [],
     output: () => chunks.join(''),
     async stop() {
       if (exited !== undefined) return;
@@ -505,6 +604,7 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
     `e2e ${rate ? `${rate} events/s` : 'burst'}: ${count} out_for_delivery webhooks, expecting ${expected} provider calls`,
   );
   const firstSend = Date.now();
+  const cpuBefore = cpuSnapshot(svc.pids);
   const load = rate
     ? fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, rate, next })
     : cannon({
@@ -520,6 +620,7 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
   const deadline = firstSend + E2E_TIMEOUT_MS;
   while (providers.receipts.length < expected && Date.now() < deadline) await sleep(100);
   const complete = providers.receipts.length >= expected;
+  const cpuAfter = cpuSnapshot(svc.pids);
   const receipts = [...providers.receipts];
   const lastReceipt = receipts.reduce((m, r) => Math.max(m, r.at), 0);
   const latencies: number[] = [];
@@ -560,6 +661,8 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
     latencyP90: percentile(latencies, 90),
     latencyP99: percentile(latencies, 99),
     latencyMax: latencies[latencies.length - 1] ?? NaN,
+    /** CPU ms per shipment change (two messages), by process, over the run. */
+    cpuMsPerChange: cpuPer(cpuBefore, cpuAfter, count),
     smsP50: percentile(latByChannel.sms, 50),
     smsP99: percentile(latByChannel.sms, 99),
     emailP50: percentile(latByChannel.email, 50),
@@ -568,6 +671,7 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
   log(
     `e2e ${result.mode}: ${result.received}/${expected} in ${result.spanS} s → ${result.messagesPerS} msg/s, p50 ${result.latencyP50} ms, p99 ${result.latencyP99} ms`,
   );
+  if (process.env.BENCH_SERVICE_LOG) fs.writeFileSync(process.env.BENCH_SERVICE_LOG, svc.output());
   if (!complete) {
     const tail = svc.output().slice(-1500);
     log(`e2e ${result.mode}: TIMED OUT after ${E2E_TIMEOUT_MS / 1000} s; service output tail:\n${tail}`);
@@ -784,37 +888,44 @@ async function runBackend(backend: Backend, providers: Providers) {
   const prefix = `wismo-bench-${RUN.toLowerCase()}-${backend}`;
   const rawPrefix = `${prefix}-raw`;
   await adminQuery(`CREATE DATABASE ${dbName}`);
-  log(`=== ${backend}: database ${dbName}${backend === 'redis' ? `, queue prefix ${prefix}` : ''}`);
+  const topology = topologyFor(backend);
+  log(
+    `=== ${backend}: database ${dbName}${backend === 'redis' ? `, queue prefix ${prefix}` : ''}, ${topology === 'split' ? 'API and worker processes' : 'one process'}`,
+  );
   let svc: Service | undefined;
   try {
-    svc = await startService({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      ...(backend === 'redis' ? { REDIS_URL, QUEUE_PREFIX: prefix } : {}),
-      UNSUBSCRIBE_SECRET: randomBytes(24).toString('hex'),
-      PUBLIC_BASE_URL: 'http://wismo.bench.test',
-      ADMIN_API_KEY,
-      GENERIC_WEBHOOK_SECRET: GENERIC_SECRET,
-      NOTIFY_DEBOUNCE_SECONDS: '0',
-      QUIET_HOURS: 'off',
-      TWILIO_ACCOUNT_SID: TWILIO_SID,
-      TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      TWILIO_FROM_NUMBER: '+15005550006',
-      TWILIO_API_BASE_URL: providers.twilio.url,
-      SMTP_URL: providers.smtp.url,
-      SMS_RATE_PER_SECOND: '10000',
-      EMAIL_RATE_PER_SECOND: '10000',
-      CHAT_RATE_LIMIT_PER_MINUTE: '100000', // the schema's maximum (1,000,000 is refused at start)
-      DEV_SECRETS: 'off',
-      DATA_DIR: path.join(os.tmpdir(), `wismo-bench-${RUN}`),
-    });
+    svc = await startTopology(
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: databaseUrl,
+        ...(backend === 'redis' ? { REDIS_URL, QUEUE_PREFIX: prefix } : {}),
+        UNSUBSCRIBE_SECRET: randomBytes(24).toString('hex'),
+        PUBLIC_BASE_URL: 'http://wismo.bench.test',
+        ADMIN_API_KEY,
+        GENERIC_WEBHOOK_SECRET: GENERIC_SECRET,
+        NOTIFY_DEBOUNCE_SECONDS: '0',
+        QUIET_HOURS: 'off',
+        TWILIO_ACCOUNT_SID: TWILIO_SID,
+        TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+        TWILIO_FROM_NUMBER: '+15005550006',
+        TWILIO_API_BASE_URL: providers.twilio.url,
+        SMTP_URL: providers.smtp.url,
+        SMS_RATE_PER_SECOND: '10000',
+        EMAIL_RATE_PER_SECOND: '10000',
+        ...(process.env.BENCH_SERVICE_ENV ? JSON.parse(process.env.BENCH_SERVICE_ENV) : {}),
+        CHAT_RATE_LIMIT_PER_MINUTE: '100000', // the schema's maximum (1,000,000 is refused at start)
+        DEV_SECRETS: 'off',
+        DATA_DIR: path.join(os.tmpdir(), `wismo-bench-${RUN}`),
+      },
+      topology,
+    );
     const ingest = PARTS.has('ingest') ? await measureIngest(svc) : null;
     const e2e = PARTS.has('e2e') ? [await measureEndToEnd(svc, providers, 'R', 200)] : [];
-    if (BURST) e2e.push(await measureEndToEnd(svc, providers, 'B', undefined));
+    if (PARTS.has('burst')) e2e.push(await measureEndToEnd(svc, providers, 'B', undefined));
     const chat = PARTS.has('chat') ? await measureChat(svc) : null;
     const rawBullmq = PARTS.has('raw') ? await measureRawBullmq(backend, databaseUrl, rawPrefix) : null;
-    return { backend, ingest, e2e, rawBullmq, chat };
+    return { backend, topology, ingest, e2e, rawBullmq, chat };
   } finally {
     await svc?.stop().catch((err) => log(`stopping the service failed: ${(err as Error).message}`));
     await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((err) =>
@@ -926,7 +1037,7 @@ async function main(): Promise<void> {
   const md = table(results, templates, machine);
   const out = {
     machine,
-    config: { N, burst: BURST, backends: BACKENDS },
+    config: { N, parts: [...PARTS], backends: BACKENDS },
     templates,
     results,
     totalS: round((Date.now() - t0) / 1000, 1),
@@ -934,7 +1045,7 @@ async function main(): Promise<void> {
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   // Only a full run replaces the published figures; a partial one (BENCH_PARTS, BENCH_BACKENDS) is kept aside.
-  const full = PARTS.size === 4 && BACKENDS.length === 2;
+  const full = PARTS.size === 5 && BACKENDS.length === 2;
   const file = full ? 'latest.json' : 'partial.json';
   fs.writeFileSync(path.join(dir, file), `${JSON.stringify(out, null, 2)}\n`);
   process.stdout.write(`\n${md}\n\nTotal bench time ${out.totalS} s; figures in bench/results/${file}\n`);

@@ -179,6 +179,93 @@ describe('tracking intake', () => {
     expect(shipment.events.map((e: { status: string }) => e.status)).toEqual([...steps].reverse());
   });
 
+  it('applies webhooks that arrive together, for many parcels and several times for one, as if one by one', async () => {
+    // Sent at once, these share transactions (group commit): updates to one parcel go in successive rounds.
+    const stamp = Date.now();
+    const base = stamp - 86400_000;
+    const many = Array.from({ length: 30 }, (_, i) => `GRP${stamp}${i}`);
+    const one = `GRP${stamp}ONE`;
+    const steps = ['in_transit', 'out_for_delivery', 'delivered'];
+    const bodies = [
+      ...many.map((tn) =>
+        JSON.stringify({
+          carrier: 'ups',
+          trackingNumber: tn,
+          status: 'in_transit',
+          occurredAt: new Date(base).toISOString(),
+        }),
+      ),
+      ...[...steps, ...steps].map((status, i) =>
+        JSON.stringify({
+          carrier: 'ups',
+          trackingNumber: one,
+          status,
+          description: status,
+          occurredAt: new Date(base + (i % 3) * 3600_000).toISOString(),
+        }),
+      ),
+    ];
+    const responses = await Promise.all(bodies.map((body) => postGeneric(body)));
+    expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 200));
+    const totals = responses.reduce(
+      (acc, r) => ({
+        newEvents: acc.newEvents + r.body.newEvents,
+        duplicates: acc.duplicates + r.body.duplicateEvents,
+      }),
+      { newEvents: 0, duplicates: 0 },
+    );
+    expect(totals).toEqual({ newEvents: 30 + 3, duplicates: 3 });
+    for (const tn of many) {
+      const [shipment] = await shipmentsFor(tn);
+      expect(shipment.status).toBe('in_transit');
+      expect(shipment.events).toHaveLength(1);
+    }
+    const [parcel] = await shipmentsFor(one);
+    expect(parcel.status).toBe('delivered');
+    expect(parcel.events.map((e: { status: string }) => e.status)).toEqual([...steps].reverse());
+  });
+
+  it("sees what another writer committed while it waited for the parcel's lock", async () => {
+    const tn = `LOCK${Date.now()}`;
+    const event = (eventId: string, description: string) =>
+      JSON.stringify({
+        carrier: 'ups',
+        trackingNumber: tn,
+        status: 'in_transit',
+        description,
+        eventId,
+        occurredAt: new Date(Date.now() - 3600_000).toISOString(),
+      });
+    expect((await postGeneric(event('ev-1', 'Departed facility'))).status).toBe(200);
+    // Another writer holds the shipment's lock and stores the carrier's event ev-2 before letting go.
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      const [{ id }] = await runner.query('SELECT id FROM shipments WHERE tracking_number = $1 FOR UPDATE', [
+        tn,
+      ]);
+      await runner.query(
+        `INSERT INTO tracking_events (shipment_id, status, description, provider, provider_event_id, content_hash)
+         VALUES ($1, 'in_transit', 'Arrived at facility', 'generic', 'ev-2', repeat('a', 64))`,
+        [id],
+      );
+      await runner.query(`UPDATE shipments SET raw_status = 'held', updated_at = now() WHERE id = $1`, [id]);
+      // The same event (same provider id, reworded) arrives and waits for the lock.
+      const pending = postGeneric(event('ev-2', 'Arrived at the facility'));
+      await new Promise((r) => setTimeout(r, 300));
+      await runner.commitTransaction();
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ newEvents: 0, duplicateEvents: 1 });
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    const [shipment] = await shipmentsFor(tn);
+    expect(shipment.events).toHaveLength(2);
+  });
+
   it('rejects generic events with a bad signature, an old timestamp, or invalid fields (naming them)', async () => {
     const body = JSON.stringify({
       carrier: 'ups',

@@ -286,20 +286,20 @@ export const VARIABLES = {
   },
   SMTP_POOL_SIZE: {
     name: 'SMTP_POOL_SIZE',
-    default: '10',
+    default: '25',
     description:
       'SMTP connections kept open per worker process (Nodemailer pool). Each carries one message at a time.',
     parse: asInt(1, 100),
   },
   SMS_WORKER_CONCURRENCY: {
     name: 'SMS_WORKER_CONCURRENCY',
-    default: '20',
+    default: '50',
     description: 'SMS jobs one worker process runs at once (the rate limit still applies across all workers).',
     parse: asInt(1, 500),
   },
   EMAIL_WORKER_CONCURRENCY: {
     name: 'EMAIL_WORKER_CONCURRENCY',
-    default: '20',
+    default: '50',
     description: 'Email jobs one worker process runs at once; keep it at or above SMTP_POOL_SIZE.',
     parse: asInt(1, 500),
   },

@@ -46,7 +46,10 @@ export class NotificationDispatcher {
     if (enqueued.length) {
       await this.dataSource
         .query(
-          `UPDATE notifications SET status = 'queued', updated_at = now() WHERE id = ANY($1) AND status = 'pending'`,
+          // Rows locked in id order, as the workers' claim locks them: the two race for the same rows all the time.
+          `UPDATE notifications SET status = 'queued', updated_at = now()
+            WHERE id IN (SELECT id FROM notifications WHERE id = ANY($1) AND status = 'pending' ORDER BY id FOR UPDATE)
+              AND status = 'pending'`,
           [enqueued],
         )
         .catch((err: Error) => this.logger.warn(`Could not mark notifications queued: ${err.message}`));

@@ -58,7 +58,8 @@ export class NotificationPlanner {
   ): Promise<Notification[]> {
     const base = await this.loadContext(manager, shipment);
     if (!base) return [];
-    return this.write(manager, new SqlParams(), [], shipment, this.decide(base, shipment, changes, context));
+    const plan = this.decide(base, shipment, changes, context);
+    return (await this.writeMany(manager, new SqlParams(), [], [{ shipment, plan }])).get(shipment.id) ?? [];
   }
 
   /** The pickup reminder check for one shipment (scheduled job). */
@@ -78,7 +79,7 @@ export class NotificationPlanner {
       receivedAt: this.clock.now(),
       eventOccurredAt: null,
     });
-    return this.write(manager, new SqlParams(), [], shipment, plan);
+    return (await this.writeMany(manager, new SqlParams(), [], [{ shipment, plan }])).get(shipment.id) ?? [];
   }
 
   /** The policy's decisions for a list of changes; each change sees what the ones before it decided to send. */
@@ -105,64 +106,73 @@ export class NotificationPlanner {
   }
 
   /**
-   * Runs the plan's writes as one statement, after `before` (data-modifying CTEs of the caller, sharing `sql`'s
-   * parameters), and returns the notifications created. With nothing to create, `before` still runs.
+   * Runs the plans' writes as one statement, after `before` (data-modifying statements of the caller, run as CTEs
+   * sharing `sql`'s parameters): cancellations, then one insert of every new notification. ON CONFLICT DO NOTHING
+   * against the once-per-type index drops what already exists. Returns the notifications created, by shipment.
    */
-  async write(
+  async writeMany(
     manager: EntityManager,
     sql: SqlParams,
     before: string[],
-    shipment: Shipment,
-    plan: Plan,
-  ): Promise<Notification[]> {
+    plans: { shipment: Shipment; plan: Plan }[],
+  ): Promise<Map<string, Notification[]>> {
+    const cancels = plans.flatMap(({ shipment, plan }) =>
+      plan.cancels.map((c) => ({ shipment_id: shipment.id, type: c.notificationType, reason: c.reason })),
+    );
+    const creates = plans.flatMap(({ shipment, plan }) =>
+      plan.creates.map((d) => ({
+        shipment_id: shipment.id,
+        order_id: plan.base.orderId,
+        customer_id: plan.base.customerId,
+        type: d.type,
+        channel: d.channel,
+        scheduled_for: d.scheduledFor.toISOString(),
+        quiet_hours_delayed: d.quietHoursDelayed,
+        event_received_at: plan.context.receivedAt.toISOString(),
+        locale: plan.base.locale,
+      })),
+    );
     const ctes = [...before];
-    for (const cancel of plan.cancels) {
+    if (cancels.length) {
       ctes.push(
-        `UPDATE notifications SET status = 'cancelled', status_reason = ${sql.add(cancel.reason)}, updated_at = now()
-          WHERE shipment_id = ${sql.add(shipment.id)}::uuid AND type = ${sql.add(cancel.notificationType)}
-            AND status = ANY(${sql.add(CANCELLABLE_STATUSES)}::text[])`,
+        `UPDATE notifications n SET status = 'cancelled', status_reason = c.reason, updated_at = now()
+           FROM json_to_recordset(${sql.add(JSON.stringify(cancels), 'json')}) AS c(shipment_id uuid, type text, reason text)
+          WHERE n.shipment_id = c.shipment_id AND n.type = c.type
+            AND n.status = ANY(${sql.add(CANCELLABLE_STATUSES)}::text[])`,
       );
     }
-    if (!plan.creates.length) {
-      if (ctes.length) await manager.query(withCtes(ctes, 'SELECT 1'), sql.values);
-      return [];
-    }
-    const { base, context } = plan;
-    const common = [
-      sql.add(shipment.id, 'uuid'),
-      sql.add(base.orderId, 'uuid'),
-      sql.add(base.customerId, 'uuid'),
-    ].join(', ');
-    const receivedAt = sql.add(context.receivedAt, 'timestamptz');
-    const locale = sql.add(base.locale, 'text');
-    const tuples = plan.creates.map(
-      (d) =>
-        `(${common}, ${sql.add(d.type)}, ${sql.add(d.channel)}, 'pending', ${sql.add(d.scheduledFor, 'timestamptz')}, ` +
-        `${sql.add(d.quietHoursDelayed, 'boolean')}, ${receivedAt}, ${locale})`,
-    );
-    // One multi-row insert; ON CONFLICT DO NOTHING against the once-per-type index drops what already exists.
-    const inserted: { id: string; type: NotificationType; channel: Channel }[] = await manager.query(
-      withCtes(
-        ctes,
-        `INSERT INTO notifications
-           (shipment_id, order_id, customer_id, type, channel, status, scheduled_for, quiet_hours_delayed,
-            event_received_at, locale)
-         VALUES ${tuples.join(', ')}
-         ON CONFLICT DO NOTHING
-         RETURNING id, type, channel`,
-      ),
-      sql.values,
-    );
-    return inserted.map((row) => {
+    const insert = `INSERT INTO notifications
+         (shipment_id, order_id, customer_id, type, channel, status, scheduled_for, quiet_hours_delayed,
+          event_received_at, locale)
+       SELECT x.shipment_id, x.order_id, x.customer_id, x.type, x.channel, 'pending', x.scheduled_for,
+              x.quiet_hours_delayed, x.event_received_at, x.locale
+         FROM json_to_recordset(${sql.add(JSON.stringify(creates), 'json')}) AS x(
+                shipment_id uuid, order_id uuid, customer_id uuid, type text, channel text,
+                scheduled_for timestamptz, quiet_hours_delayed boolean, event_received_at timestamptz, locale text)
+       ON CONFLICT DO NOTHING
+       RETURNING id, shipment_id, type, channel`;
+    const statement = ctes.length
+      ? `WITH ${ctes.map((c, i) => `w${i} AS (${c})`).join(',\n')}\n${insert}`
+      : insert;
+    const inserted: { id: string; shipment_id: string; type: NotificationType; channel: Channel }[] =
+      await manager.query(statement, sql.values);
+    const byShipment = new Map<string, Notification[]>();
+    for (const row of inserted) {
+      const plan = plans.find((p) => p.shipment.id === row.shipment_id)!.plan;
       const decision = plan.creates.find((d) => d.type === row.type && d.channel === row.channel)!;
-      return manager.create(Notification, {
-        id: row.id,
-        type: row.type,
-        channel: row.channel,
-        scheduledFor: decision.scheduledFor,
-        status: 'pending',
-      });
-    });
+      const list = byShipment.get(row.shipment_id) ?? [];
+      list.push(
+        manager.create(Notification, {
+          id: row.id,
+          type: row.type,
+          channel: row.channel,
+          scheduledFor: decision.scheduledFor,
+          status: 'pending',
+        }),
+      );
+      byShipment.set(row.shipment_id, list);
+    }
+    return byShipment;
   }
 
   /** The policy context from a row that carried {@link PLAN_CONTEXT_SELECT}; null when there is no order yet. */
@@ -236,10 +246,6 @@ export class NotificationPlanner {
   }
 }
 
-function withCtes(ctes: string[], final: string): string {
-  return ctes.length ? `WITH ${ctes.map((c, i) => `w${i} AS (${c})`).join(',\n')}\n${final}` : final;
-}
-
 /**
  * The planner's context for the shipment aliased `s`, as columns (with {@link PLAN_CONTEXT_JOIN}): the customer,
  * active suppressions of their addresses (normalised as SuppressionService stores them), opt-outs, and the
@@ -286,7 +292,7 @@ export interface PlanBase {
   policy: PolicyContext;
 }
 
-/** What the policy decided for one shipment: written by {@link NotificationPlanner.write}. */
+/** What the policy decided for one shipment: written by {@link NotificationPlanner.writeMany}. */
 export interface Plan {
   base: PlanBase;
   context: PlanContext;

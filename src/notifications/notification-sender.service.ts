@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ChannelError, SendResult } from '../channels/channel.types';
 import { GroupedCall } from '../common/grouped-call';
 import { fromRow, selectColumns } from '../database/from-row';
+import { retryOnConflict } from '../database/transient-errors';
 import { EmailSender } from '../channels/email.sender';
 import { SmsSender } from '../channels/sms.sender';
 import { UnsubscribeTokens } from '../channels/unsubscribe-tokens.service';
@@ -61,14 +62,17 @@ export class NotificationSender {
   private readonly unsaved = new WeakSet<Notification>();
   private readonly latency;
   /** Claims and `sent` outcomes are written in groups (see GroupedCall): two statements per batch, not per message. */
-  private readonly claims = new GroupedCall((ids: string[]) => this.claimBatch(ids), {
+  private readonly claims = new GroupedCall((ids: string[]) => retryOnConflict(() => this.claimBatch(ids)), {
     maxBatch: 200,
     maxInFlight: 1,
   });
-  private readonly successes = new GroupedCall((rows: SuccessRow[]) => this.recordSuccessBatch(rows), {
-    maxBatch: 200,
-    maxInFlight: 1,
-  });
+  private readonly successes = new GroupedCall(
+    (rows: SuccessRow[]) => retryOnConflict(() => this.recordSuccessBatch(rows)),
+    {
+      maxBatch: 200,
+      maxInFlight: 1,
+    },
+  );
 
   constructor(
     private readonly dataSource: DataSource,

@@ -13,7 +13,7 @@ function isLastAttempt(job: SendJob): boolean {
 }
 
 /** Thin: one queue per channel so each has its own rate limit; the work is NotificationSender's. */
-@Processor(QueueName.Sms, { concurrency: 20, settings: { backoffStrategy: notificationBackoffStrategy } })
+@Processor(QueueName.Sms, { settings: { backoffStrategy: notificationBackoffStrategy } })
 export class SmsNotificationProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly sender: NotificationSender,
@@ -33,7 +33,7 @@ export class SmsNotificationProcessor extends WorkerHost implements OnApplicatio
   }
 }
 
-@Processor(QueueName.Email, { concurrency: 20, settings: { backoffStrategy: notificationBackoffStrategy } })
+@Processor(QueueName.Email, { settings: { backoffStrategy: notificationBackoffStrategy } })
 export class EmailNotificationProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly sender: NotificationSender,

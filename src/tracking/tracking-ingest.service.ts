@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { GroupedCall } from '../common/grouped-call';
 import { fromRow } from '../database/from-row';
 import { SqlParams } from '../database/sql-params';
+import { retryOnConflict } from '../database/transient-errors';
 import { visibleInSnapshot } from '../database/snapshot';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -105,17 +106,27 @@ export class TrackingIngestService {
       .map(({ i }) => i);
     const outcomes: ApplyOutcome[] = new Array(items.length);
     try {
-      await this.dataSource.transaction(async (manager) => {
-        for (const i of order)
-          outcomes[i] = await this.applyOne(manager, items[i].update, items[i].receivedAt);
-      });
+      // A deadlock victim's work was rolled back whole; the group simply runs again.
+      await retryOnConflict(
+        () =>
+          this.dataSource.transaction(async (manager) => {
+            const applied = await this.applyInRounds(
+              manager,
+              order.map((i) => items[i]),
+            );
+            order.forEach((i, k) => (outcomes[i] = applied[k]));
+          }),
+        2,
+      );
     } catch (err) {
       if (items.length === 1) return [{ error: err }];
       const results: (ApplyOutcome | { error: unknown })[] = new Array(items.length);
       for (const i of order) {
         try {
-          results[i] = await this.dataSource.transaction((manager) =>
-            this.applyOne(manager, items[i].update, items[i].receivedAt),
+          results[i] = await retryOnConflict(() =>
+            this.dataSource.transaction(
+              async (manager) => (await this.applyInRounds(manager, [items[i]]))[0],
+            ),
           );
         } catch (error) {
           results[i] = { error };
@@ -148,201 +159,240 @@ export class TrackingIngestService {
   }
 
   /**
-   * One update in two statements: the first locks the shipment and reads, in the same breath, which of the
-   * update's events are already stored, when its first scan was and the planner's context; the second writes
-   * the new events, the new state, the ETA history, cancellations and the new notifications.
+   * Applies a group's updates in rounds of distinct tracking numbers (an update to a shipment already in this
+   * round waits for the next, and sees the first one's result). Each round is two statements whatever its size:
+   * one locks the round's shipments and reads what the updates need (stored events, first scan, the planner's
+   * context), one writes everything (events, new states, ETA history, cancellations, new notifications).
    */
-  private async applyOne(
-    manager: EntityManager,
-    update: TrackingUpdate,
-    receivedAt: Date,
-  ): Promise<ApplyOutcome> {
-    const trackingNumber = update.trackingNumber.trim();
-    const byHash = new Map<string, TrackingEventInput>();
-    for (const ev of update.events) byHash.set(eventContentHash(trackingNumber, ev), ev);
-    const { shipment, row } = await this.lockShipment(manager, update, [...byHash.keys()]);
-
-    const seen = row.seen_events as { hash: string; id: string | null }[];
-    const seenHashes = new Set(seen.map((e) => e.hash.trim()));
-    const seenIds = new Set(seen.map((e) => e.id).filter(Boolean));
-    const fresh = [...byHash.entries()].filter(
-      ([hash, ev]) => !seenHashes.has(hash) && !(ev.providerEventId && seenIds.has(ev.providerEventId)),
-    );
-    const inserted = fresh.map(([, ev]) => ev);
-    const duplicates = update.events.length - inserted.length;
-
-    // "Before shipping" means before the first carrier scan, not before we first heard of the parcel.
-    const firstScan = [row.first_event_at as Date | null, ...inserted.map((e) => e.occurredAt)]
-      .filter((d): d is Date => d instanceof Date)
-      .reduce<Date | null>((min, d) => (!min || d < min ? d : min), null);
-    const { next, changes, warnings } = applyUpdate(stateOf(shipment), update, inserted, {
-      now: receivedAt,
-      shippedAt: firstScan ?? shipment.createdAt,
+  private async applyInRounds(manager: EntityManager, items: PendingUpdate[]): Promise<ApplyOutcome[]> {
+    const outcomes: ApplyOutcome[] = new Array(items.length);
+    const roundOf = new Map<string, number>();
+    const rounds: number[][] = [];
+    items.forEach((item, i) => {
+      const key = item.update.trackingNumber.trim();
+      const round = (roundOf.get(key) ?? -1) + 1;
+      roundOf.set(key, round);
+      (rounds[round] ??= []).push(i);
     });
-    for (const warning of warnings)
-      this.logger.warn({ shipmentId: shipment.id, provider: update.provider }, warning);
+    for (const round of rounds) {
+      const applied = await this.applyRound(
+        manager,
+        round.map((i) => items[i]),
+      );
+      round.forEach((i, k) => (outcomes[i] = applied[k]));
+    }
+    return outcomes;
+  }
 
-    const previousEta = shipment.eta;
-    const values = {
-      status: next.status,
-      exceptionReason: next.reason,
-      rawStatus: next.rawStatus,
-      rawSubstatus: next.rawSubstatus,
-      eta: next.eta,
-      originalEta: next.originalEta,
-      lastEventAt: next.lastEventAt,
-      deliveredAt: next.deliveredAt,
-      collectedAtPickup: next.collectedAtPickup,
-      pickup: next.pickup,
-      provider: update.provider,
-      pickupAvailableAt: changes.some((c) => c.kind === 'status_changed' && c.to === 'available_for_pickup')
-        ? (newestTime(inserted) ?? receivedAt)
-        : shipment.pickupAvailableAt,
-    } satisfies Partial<Shipment>;
-    Object.assign(shipment, values);
-
+  private async applyRound(manager: EntityManager, items: PendingUpdate[]): Promise<ApplyOutcome[]> {
+    const locked = await this.lockShipments(manager, items);
     const sql = new SqlParams();
-    const writes: string[] = [];
-    if (fresh.length) writes.push(this.insertEventsSql(sql, shipment.id, update, fresh));
-    writes.push(
-      `UPDATE shipments SET status = ${sql.add(values.status)}, exception_reason = ${sql.add(values.exceptionReason)},
-              raw_status = ${sql.add(values.rawStatus)}, raw_substatus = ${sql.add(values.rawSubstatus)},
-              eta = ${sql.add(json(values.eta), 'jsonb')}, original_eta = ${sql.add(json(values.originalEta), 'jsonb')},
-              last_event_at = ${sql.add(values.lastEventAt, 'timestamptz')},
-              delivered_at = ${sql.add(values.deliveredAt, 'timestamptz')},
-              collected_at_pickup = ${sql.add(values.collectedAtPickup, 'boolean')},
-              pickup = ${sql.add(json(values.pickup), 'jsonb')}, provider = ${sql.add(values.provider)},
-              pickup_available_at = ${sql.add(values.pickupAvailableAt, 'timestamptz')}, updated_at = now()
-        WHERE id = ${sql.add(shipment.id, 'uuid')}`,
-    );
-    if (changes.some((c) => c.kind === 'eta_changed')) {
+    const events: Record<string, unknown>[] = [];
+    const states: Record<string, unknown>[] = [];
+    const etas: Record<string, unknown>[] = [];
+    const plans: { shipment: Shipment; plan: Plan }[] = [];
+    const prepared = items.map(({ update, receivedAt }, k) => {
+      const { shipment, row, byHash } = locked[k];
+      const seen = row.seen_events as { hash: string; id: string | null; provider: string }[];
+      const seenHashes = new Set(seen.map((e) => e.hash.trim()));
+      const seenIds = new Set(seen.filter((e) => e.provider === update.provider && e.id).map((e) => e.id));
+      const fresh = [...byHash.entries()].filter(
+        ([hash, ev]) => !seenHashes.has(hash) && !(ev.providerEventId && seenIds.has(ev.providerEventId)),
+      );
+      const inserted = fresh.map(([, ev]) => ev);
+
+      // "Before shipping" means before the first carrier scan, not before we first heard of the parcel.
+      const firstScan = [row.first_event_at as Date | null, ...inserted.map((e) => e.occurredAt)]
+        .filter((d): d is Date => d instanceof Date)
+        .reduce<Date | null>((min, d) => (!min || d < min ? d : min), null);
+      const { next, changes, warnings } = applyUpdate(stateOf(shipment), update, inserted, {
+        now: receivedAt,
+        shippedAt: firstScan ?? shipment.createdAt,
+      });
+      for (const warning of warnings)
+        this.logger.warn({ shipmentId: shipment.id, provider: update.provider }, warning);
+
+      const previousEta = shipment.eta;
+      const values = {
+        status: next.status,
+        exceptionReason: next.reason,
+        rawStatus: next.rawStatus,
+        rawSubstatus: next.rawSubstatus,
+        eta: next.eta,
+        originalEta: next.originalEta,
+        lastEventAt: next.lastEventAt,
+        deliveredAt: next.deliveredAt,
+        collectedAtPickup: next.collectedAtPickup,
+        pickup: next.pickup,
+        provider: update.provider,
+        pickupAvailableAt: changes.some((c) => c.kind === 'status_changed' && c.to === 'available_for_pickup')
+          ? (newestTime(inserted) ?? receivedAt)
+          : shipment.pickupAvailableAt,
+      } satisfies Partial<Shipment>;
+      Object.assign(shipment, values);
+
+      for (const [contentHash, ev] of fresh) events.push(eventRow(shipment.id, update, contentHash, ev));
+      states.push({
+        id: shipment.id,
+        status: values.status,
+        exception_reason: values.exceptionReason,
+        raw_status: values.rawStatus,
+        raw_substatus: values.rawSubstatus,
+        eta: values.eta,
+        original_eta: values.originalEta,
+        last_event_at: values.lastEventAt?.toISOString() ?? null,
+        delivered_at: values.deliveredAt?.toISOString() ?? null,
+        collected_at_pickup: values.collectedAtPickup,
+        pickup: values.pickup,
+        provider: values.provider,
+        pickup_available_at: values.pickupAvailableAt?.toISOString() ?? null,
+      });
+      if (changes.some((c) => c.kind === 'eta_changed'))
+        etas.push({
+          shipment_id: shipment.id,
+          eta: next.eta,
+          previous_eta: previousEta,
+          provider: update.provider,
+        });
+      const base = changes.length ? this.planner.contextFromRow(row) : null;
+      if (base) {
+        const plan = this.planner.decide(base, shipment, changes, {
+          receivedAt,
+          eventOccurredAt: newestTime(inserted),
+        });
+        plans.push({ shipment, plan });
+      }
+      return { shipment, inserted, duplicates: update.events.length - inserted.length };
+    });
+
+    // The shipment row locks serialise writers of these shipments, so every fresh event is new; ON CONFLICT is
+    // the last guard. JSON null stays SQL NULL in the jsonb columns.
+    const writes = [
+      `INSERT INTO tracking_events
+         (shipment_id, status, reason, description, location, occurred_at, occurred_at_raw, provider,
+          provider_event_id, content_hash, raw_status, raw_substatus, raw_payload)
+       SELECT x.shipment_id, x.status, x.reason, x.description, x.location, x.occurred_at, x.occurred_at_raw,
+              x.provider, x.provider_event_id, x.content_hash, x.raw_status, x.raw_substatus, x.raw_payload
+         FROM json_to_recordset(${sql.add(JSON.stringify(events), 'json')}) AS x(
+                shipment_id uuid, status text, reason text, description text, location text,
+                occurred_at timestamptz, occurred_at_raw text, provider text, provider_event_id text,
+                content_hash text, raw_status text, raw_substatus text, raw_payload jsonb)
+       ON CONFLICT DO NOTHING`,
+      `UPDATE shipments s
+          SET status = v.status, exception_reason = v.exception_reason, raw_status = v.raw_status,
+              raw_substatus = v.raw_substatus, eta = nullif(v.eta, 'null'), original_eta = nullif(v.original_eta, 'null'),
+              last_event_at = v.last_event_at, delivered_at = v.delivered_at,
+              collected_at_pickup = v.collected_at_pickup, pickup = nullif(v.pickup, 'null'), provider = v.provider,
+              pickup_available_at = v.pickup_available_at, updated_at = now()
+         FROM json_to_recordset(${sql.add(JSON.stringify(states), 'json')}) AS v(
+                id uuid, status text, exception_reason text, raw_status text, raw_substatus text, eta jsonb,
+                original_eta jsonb, last_event_at timestamptz, delivered_at timestamptz,
+                collected_at_pickup boolean, pickup jsonb, provider text, pickup_available_at timestamptz)
+        WHERE s.id = v.id`,
+    ];
+    if (etas.length) {
       writes.push(
         `INSERT INTO eta_history (shipment_id, eta, previous_eta, provider)
-         VALUES (${sql.add(shipment.id, 'uuid')}, ${sql.add(json(next.eta), 'jsonb')},
-                 ${sql.add(json(previousEta), 'jsonb')}, ${sql.add(update.provider)})`,
+         SELECT x.shipment_id, nullif(x.eta, 'null'), nullif(x.previous_eta, 'null'), x.provider
+           FROM json_to_recordset(${sql.add(JSON.stringify(etas), 'json')}) AS x(
+                  shipment_id uuid, eta jsonb, previous_eta jsonb, provider text)`,
       );
     }
-    const base = changes.length ? this.planner.contextFromRow(row) : null;
-    const plan = base
-      ? this.planner.decide(base, shipment, changes, { receivedAt, eventOccurredAt: newestTime(inserted) })
-      : { base: null, context: null, creates: [], cancels: [] };
-    let notifications: Notification[] = [];
-    if (plan.base) {
-      notifications = await this.planner.write(manager, sql, writes, shipment, plan as Plan);
-    } else {
-      const [last, ...ctes] = [writes[writes.length - 1], ...writes.slice(0, -1)];
-      await manager.query(
-        ctes.length ? `WITH ${ctes.map((c, i) => `w${i} AS (${c})`).join(', ')} ${last}` : last,
-        sql.values,
-      );
-    }
-    return {
-      newEvents: inserted.length,
-      duplicates,
-      notifications,
-      inserted,
+    const created = await this.planner.writeMany(manager, sql, writes, plans);
+    return items.map(({ update, receivedAt }, k) => ({
+      newEvents: prepared[k].inserted.length,
+      duplicates: prepared[k].duplicates,
+      notifications: created.get(prepared[k].shipment.id) ?? [],
+      inserted: prepared[k].inserted,
       provider: update.provider,
       receivedAt,
-    };
+    }));
   }
 
   /**
-   * Finds the shipment for an update, creating it when the tracking number is new (kept without an order
-   * until the order arrives), and locks its row for this transaction. The same statement reads what applyOne
-   * needs next. If the row had to be waited for and was changed meanwhile, PostgreSQL hands back the new row
-   * but the rest of the statement still reads the snapshot from before the wait, so the statement is read once
-   * more, under the lock now held, to see the other writer's events and notifications.
+   * Finds and locks (in tracking-number order, so concurrent groups cannot deadlock) the shipment of each update,
+   * creating those whose tracking number is new (kept without an order until the order arrives), and reads in
+   * the same statement what the updates need next. A row that had to be waited for and was changed meanwhile
+   * comes back new while the rest of the statement still reads the snapshot from before the wait; such rows are
+   * read once more, under the lock now held, to see the other writer's events and notifications.
    */
-  private async lockShipment(
+  private async lockShipments(
     manager: EntityManager,
-    update: TrackingUpdate,
-    hashes: string[],
-  ): Promise<{ shipment: Shipment; row: Record<string, unknown> }> {
-    const carrier = normaliseCarrier(update.carrier);
-    const trackingNumber = update.trackingNumber.trim();
-    const stableIds = update.events.map((e) => e.providerEventId).filter((id): id is string => !!id);
-    const lockAndRead = async (): Promise<Record<string, unknown>[]> =>
-      manager.query(
+    items: PendingUpdate[],
+  ): Promise<
+    { shipment: Shipment; row: Record<string, unknown>; byHash: Map<string, TrackingEventInput> }[]
+  > {
+    const wanted = items.map(({ update }) => {
+      const trackingNumber = update.trackingNumber.trim();
+      const byHash = new Map<string, TrackingEventInput>();
+      for (const ev of update.events) byHash.set(eventContentHash(trackingNumber, ev), ev);
+      return { trackingNumber, carrier: normaliseCarrier(update.carrier), byHash, update };
+    });
+    const hashes = wanted.flatMap((w) => [...w.byHash.keys()]);
+    const stableIds = wanted.flatMap((w) =>
+      w.update.events.map((e) => e.providerEventId).filter((id): id is string => !!id),
+    );
+    const lockAndRead = async (trackingNumbers: string[]) => {
+      const rows: Record<string, unknown>[] = await manager.query(
         `SELECT s.*, s.xmin::text AS row_xmin, pg_current_snapshot()::text AS snapshot,
                 s.xmin::text::bigint = pg_current_xact_id_if_assigned()::text::bigint % 4294967296 AS own_row,
-                COALESCE((SELECT json_agg(json_build_object('hash', e.content_hash, 'id', e.provider_event_id))
+                COALESCE((SELECT json_agg(json_build_object('hash', e.content_hash, 'id', e.provider_event_id,
+                                                            'provider', e.provider))
                             FROM tracking_events e
                            WHERE e.shipment_id = s.id
-                             AND (e.content_hash = ANY($2::text[])
-                                  OR (e.provider = $3 AND e.provider_event_id = ANY($4::text[])))), '[]') AS seen_events,
+                             AND (e.content_hash = ANY($2::text[]) OR e.provider_event_id = ANY($3::text[]))),
+                         '[]') AS seen_events,
                 (SELECT min(e.occurred_at) FROM tracking_events e WHERE e.shipment_id = s.id) AS first_event_at,
                 ${PLAN_CONTEXT_SELECT}
            FROM shipments s ${PLAN_CONTEXT_JOIN}
-          WHERE s.tracking_number = $1
+          WHERE s.tracking_number = ANY($1::text[])
+          ORDER BY s.tracking_number, s.id
             FOR UPDATE OF s`,
-        [trackingNumber, hashes, update.provider, stableIds],
+        [[...new Set(trackingNumbers)], hashes, stableIds],
       );
-    const pick = (rows: Record<string, unknown>[]) => {
-      const candidates = rows.map((row) => ({ row, shipment: fromRow(this.dataSource, Shipment, row) }));
-      // One parcel per tracking number in practice; the carrier name decides only when two carriers reuse one.
-      const match = matchShipment(
-        candidates.map((c) => c.shipment),
-        carrier,
-      );
-      return match ? candidates.find((c) => c.shipment === match)! : null;
+      return rows.map((row) => ({ row, shipment: fromRow(this.dataSource, Shipment, row) }));
     };
-    let found = pick(await lockAndRead());
-    if (!found) {
-      await manager.query(
-        `INSERT INTO shipments (carrier, tracking_number, status) VALUES ($1, $2, 'unknown') ON CONFLICT DO NOTHING`,
-        [carrier, trackingNumber],
+    // One parcel per tracking number in practice; the carrier name decides only when two carriers reuse one.
+    const pick = (
+      candidates: { row: Record<string, unknown>; shipment: Shipment }[],
+      w: (typeof wanted)[0],
+    ) => {
+      const own = candidates.filter((c) => c.shipment.trackingNumber === w.trackingNumber);
+      const match = matchShipment(
+        own.map((c) => c.shipment),
+        w.carrier,
       );
-      found = pick(await lockAndRead());
-      if (!found) throw new Error(`Shipment for ${carrier} could not be created`);
+      return match ? own.find((c) => c.shipment === match)! : null;
+    };
+    const stale = (f: ReturnType<typeof pick>) =>
+      !!f &&
+      f.row.own_row !== true && // a row this transaction wrote itself is current by definition
+      !visibleInSnapshot(String(f.row.row_xmin), String(f.row.snapshot));
+    let found: ReturnType<typeof pick>[] = [];
+    let created = false;
+    // Read until every parcel exists and was read under its lock with a snapshot that sees its last writer: at
+    // most one creation and, under contention, a read or two more.
+    for (let read = 0; ; read++) {
+      const candidates = await lockAndRead(wanted.map((w) => w.trackingNumber));
+      found = wanted.map((w) => pick(candidates, w));
+      const missing = wanted.filter((_, k) => !found[k]);
+      if (missing.length && !created) {
+        created = true;
+        await manager.query(
+          `INSERT INTO shipments (carrier, tracking_number, status)
+           SELECT c, t, 'unknown' FROM unnest($1::text[], $2::text[]) AS x(c, t)
+           ON CONFLICT DO NOTHING`,
+          [missing.map((w) => w.carrier), missing.map((w) => w.trackingNumber)],
+        );
+        continue;
+      }
+      if (!found.some(stale) || read >= 5) break;
     }
-    // A row this transaction wrote itself (an earlier update in the same group) is current by definition.
-    const current =
-      found.row.own_row === true || visibleInSnapshot(String(found.row.row_xmin), String(found.row.snapshot));
-    if (!current) found = pick(await lockAndRead());
-    if (!found) throw new Error('Shipment disappeared while locked');
-    return found;
-  }
-
-  private insertEventsSql(
-    sql: SqlParams,
-    shipmentId: string,
-    update: TrackingUpdate,
-    fresh: [string, TrackingEventInput][],
-  ): string {
-    const rows = fresh.map(([contentHash, ev]) => ({
-      status: ev.status,
-      reason: ev.reason,
-      description: ev.description.slice(0, 2000),
-      location: ev.location?.slice(0, 300) ?? null,
-      occurred_at: ev.occurredAt?.toISOString() ?? null,
-      occurred_at_raw: ev.occurredAtRaw?.slice(0, 64) ?? null,
-      provider_event_id: ev.providerEventId?.slice(0, 200) ?? null,
-      content_hash: contentHash,
-      raw_status: ev.rawStatus?.slice(0, 100) ?? null,
-      raw_substatus: ev.rawSubstatus?.slice(0, 100) ?? null,
-      raw_payload: {
-        status: ev.rawStatus,
-        substatus: ev.rawSubstatus,
-        description: ev.description,
-        location: ev.location,
-        time: ev.occurredAtRaw,
-        id: ev.providerEventId,
-        delivery: update.deliveryId,
-      },
-    }));
-    // The shipment row lock serialises writers of this shipment, so every fresh row is new; ON CONFLICT is the
-    // last guard.
-    return `INSERT INTO tracking_events
-         (shipment_id, status, reason, description, location, occurred_at, occurred_at_raw, provider,
-          provider_event_id, content_hash, raw_status, raw_substatus, raw_payload)
-       SELECT ${sql.add(shipmentId, 'uuid')}, x.status, x.reason, x.description, x.location, x.occurred_at,
-              x.occurred_at_raw, ${sql.add(update.provider, 'text')}, x.provider_event_id, x.content_hash,
-              x.raw_status, x.raw_substatus, x.raw_payload
-         FROM json_to_recordset(${sql.add(JSON.stringify(rows), 'json')}) AS x(
-                status text, reason text, description text, location text, occurred_at timestamptz,
-                occurred_at_raw text, provider_event_id text, content_hash text, raw_status text,
-                raw_substatus text, raw_payload jsonb)
-       ON CONFLICT DO NOTHING`;
+    return wanted.map((w, k) => {
+      const f = found[k];
+      if (!f) throw new Error(`Shipment for ${w.carrier} could not be created`);
+      return { ...f, byHash: w.byHash };
+    });
   }
 
   /**
@@ -430,7 +480,34 @@ function newestTime(events: TrackingEventInput[]): Date | null {
   return newest;
 }
 
-/** A jsonb parameter: null stays SQL NULL, anything else is sent as JSON text. */
-function json(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
+/** One fresh event as the batch insert reads it (json_to_recordset). */
+function eventRow(
+  shipmentId: string,
+  update: TrackingUpdate,
+  contentHash: string,
+  ev: TrackingEventInput,
+): Record<string, unknown> {
+  return {
+    shipment_id: shipmentId,
+    status: ev.status,
+    reason: ev.reason,
+    description: ev.description.slice(0, 2000),
+    location: ev.location?.slice(0, 300) ?? null,
+    occurred_at: ev.occurredAt?.toISOString() ?? null,
+    occurred_at_raw: ev.occurredAtRaw?.slice(0, 64) ?? null,
+    provider: update.provider,
+    provider_event_id: ev.providerEventId?.slice(0, 200) ?? null,
+    content_hash: contentHash,
+    raw_status: ev.rawStatus?.slice(0, 100) ?? null,
+    raw_substatus: ev.rawSubstatus?.slice(0, 100) ?? null,
+    raw_payload: {
+      status: ev.rawStatus,
+      substatus: ev.rawSubstatus,
+      description: ev.description,
+      location: ev.location,
+      time: ev.occurredAtRaw,
+      id: ev.providerEventId,
+      delivery: update.deliveryId,
+    },
+  };
 }
