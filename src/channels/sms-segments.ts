@@ -46,7 +46,25 @@ export function isGsm7(text: string): boolean {
   return true;
 }
 
+const escapeForClass = (chars: string) => chars.replace(/[\\\]\[^-]/g, '\\$&');
+
+/** Septets by UTF-16 code (every GSM-7 character is one unit): a table below 256, a map above, 0 = not GSM-7. */
+const LATIN1_COST = new Uint8Array(256);
+const OTHER_COST = new Map<number, number>();
+for (const [chars, cost] of [
+  [GSM7_BASIC, 1],
+  [GSM7_EXTENSION, 2],
+] as const) {
+  for (const char of chars) {
+    const code = char.charCodeAt(0);
+    if (code < 256) LATIN1_COST[code] = cost;
+    else OTHER_COST.set(code, cost);
+  }
+}
+
 export function analyzeSms(text: string): SmsAnalysis {
+  const gsm7 = analyzeGsm7(text);
+  if (gsm7) return gsm7;
   const chars = Array.from(text);
   const nonGsm: string[] = [];
   for (const char of chars) {
@@ -74,6 +92,32 @@ export function analyzeSms(text: string): SmsAnalysis {
     }
   }
   return { encoding, segments, length: chars.length, unitsUsed, nonGsmCharacters: nonGsm };
+}
+
+/** analyzeSms's common case, all GSM-7, in one pass without building arrays (it runs for every message); null otherwise. */
+function analyzeGsm7(text: string): SmsAnalysis | null {
+  let units = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const cost = code < 256 ? LATIN1_COST[code] : (OTHER_COST.get(code) ?? 0);
+    if (cost === 0) return null;
+    units += cost;
+  }
+  let segments = units === 0 ? 0 : 1;
+  if (units > GSM7_SINGLE_SEGMENT) {
+    // Fill parts greedily; an escaped character that does not fit whole starts the next part.
+    let used = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      const cost = code < 256 ? LATIN1_COST[code] : OTHER_COST.get(code)!;
+      if (used + cost > GSM7_MULTI_SEGMENT) {
+        segments += 1;
+        used = 0;
+      }
+      used += cost;
+    }
+  }
+  return { encoding: 'GSM-7', segments, length: text.length, unitsUsed: units, nonGsmCharacters: [] };
 }
 
 /**
@@ -108,12 +152,13 @@ const SMART_ENCODING: Record<string, string> = {
   '\u2026': '...',
   '\u2022': '-',
 };
+const SMART_ENCODED_CLASS = `[${escapeForClass(Object.keys(SMART_ENCODING).join(''))}]`;
+const SMART_ENCODED = new RegExp(SMART_ENCODED_CLASS, 'u');
+const SMART_ENCODED_ALL = new RegExp(SMART_ENCODED_CLASS, 'gu');
 
 /** Replaces typographic look-alikes only; letters are left alone. */
 export function smartEncode(text: string): string {
-  let out = '';
-  for (const char of text) out += SMART_ENCODING[char] ?? char;
-  return out;
+  return SMART_ENCODED.test(text) ? text.replace(SMART_ENCODED_ALL, (char) => SMART_ENCODING[char]) : text;
 }
 
 /**

@@ -192,10 +192,11 @@ export class TemplateEngine {
   renderSms(source: string, vars: TemplateVariables): RenderedSms {
     const rendered = this.renderString(source, vars, { escape: false, mode: 'sms' });
     // Optional parts that render empty leave doubled spaces; typographic quotes would force UCS-2.
+    // Runs of spaces become one, each line is trimmed, blank lines collapse to one (regexes over the whole text:
+    // this runs for every message).
     const body = smartEncode(rendered)
-      .split('\n')
-      .map((line) => line.replace(/[ \t]+/g, ' ').trim())
-      .join('\n')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/[^\S\n]*\n[^\S\n]*/g, '\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim();
     const analysis = analyzeSms(body);
