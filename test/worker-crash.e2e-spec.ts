@@ -27,6 +27,8 @@ const GENERIC_SECRET = 'generic-secret-for-crash-tests';
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const AUTH_TOKEN = 'twilio_test_auth_token_crash';
 const ORDERS = 100; // out_for_delivery = SMS + email each: 200 notifications
+/** Jobs per channel the worker runs at once (SMS_/EMAIL_WORKER_CONCURRENCY): the most a kill can leave in flight. */
+const CONCURRENCY = 20;
 const HOLD_MS = 300;
 
 interface Worker {
@@ -193,6 +195,9 @@ describe.each(QUEUE_BACKENDS)('a worker killed mid-send (%s queue backend)', (ba
       SMTP_URL: smtp.url,
       SMS_RATE_PER_SECOND: '10000',
       EMAIL_RATE_PER_SECOND: '10000',
+      SMS_WORKER_CONCURRENCY: String(CONCURRENCY),
+      EMAIL_WORKER_CONCURRENCY: String(CONCURRENCY),
+      SMTP_POOL_SIZE: String(CONCURRENCY),
       NOTIFY_SENDING_LEASE_SECONDS: '3',
       SWEEPER_INTERVAL_SECONDS: '2',
     };
@@ -326,9 +331,9 @@ describe.each(QUEUE_BACKENDS)('a worker killed mid-send (%s queue backend)', (ba
       // request written just before SIGKILL). Its answer died with the worker, so the claim lease re-sends it.
       const inFlight = twilio.arrivedBetween(killedAt - HOLD_MS - 1000, killedAt + 1000);
       expect(duplicateSms.filter((to) => !inFlight.has(to))).toEqual([]);
-      expect(duplicateSms.length).toBeLessThanOrEqual(20); // at most one per worker concurrency slot
+      expect(duplicateSms.length).toBeLessThanOrEqual(CONCURRENCY); // at most one per worker concurrency slot
       // Email has no hold: at most the SMTP deliveries in flight at the kill (one per concurrency slot).
-      expect(duplicateMail.length).toBeLessThanOrEqual(20);
+      expect(duplicateMail.length).toBeLessThanOrEqual(CONCURRENCY);
       expect(sentAttempts).toBe(2 * ORDERS);
     } finally {
       for (const w of workers.filter(alive)) {
