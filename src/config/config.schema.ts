@@ -294,7 +294,8 @@ export const VARIABLES = {
   SMS_WORKER_CONCURRENCY: {
     name: 'SMS_WORKER_CONCURRENCY',
     default: '50',
-    description: 'SMS jobs one worker process runs at once (the rate limit still applies across all workers).',
+    description:
+      'SMS jobs one worker process runs at once (the rate limit still applies across all workers).',
     parse: asInt(1, 500),
   },
   EMAIL_WORKER_CONCURRENCY: {
