@@ -46,7 +46,7 @@ export function isGsm7(text: string): boolean {
   return true;
 }
 
-const escapeForClass = (chars: string) => chars.replace(/[\\\]\[^-]/g, '\\$&');
+const escapeForClass = (chars: string) => chars.replace(/[\\\][^-]/g, '\\$&');
 
 /** Septets by UTF-16 code (every GSM-7 character is one unit): a table below 256, a map above, 0 = not GSM-7. */
 const LATIN1_COST = new Uint8Array(256);
