@@ -240,13 +240,12 @@ function fixedRateOnce(opts: Parameters<typeof cannon>[0] & { rate: number }): P
 }
 
 /**
- * CPU time so far (ms) of the service, of every PostgreSQL and Redis process, of this load generator (which also
+ * CPU time so far (ms) of the service, of Redis, of this load generator (which also
  * plays Twilio and the SMTP server) and of the whole machine, from /proc (Linux; zeros elsewhere). The difference
  * between two snapshots says where a run's CPU went.
  */
 interface CpuSnapshot {
   service: number;
-  postgres: number;
   redis: number;
   bench: number;
   machineBusy: number;
@@ -254,7 +253,7 @@ interface CpuSnapshot {
 }
 function cpuSnapshot(servicePids: number[]): CpuSnapshot {
   const TICK_MS = 10; // USER_HZ is 100 on Linux
-  const snap: CpuSnapshot = { service: 0, postgres: 0, redis: 0, bench: 0, machineBusy: 0, wall: Date.now() };
+  const snap: CpuSnapshot = { service: 0, redis: 0, bench: 0, machineBusy: 0, wall: Date.now() };
   const usage = process.cpuUsage();
   snap.bench = (usage.user + usage.system) / 1000;
   try {
@@ -272,7 +271,6 @@ function cpuSnapshot(servicePids: number[]): CpuSnapshot {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
       if (servicePids.includes(Number(entry))) snap.service += ms;
-      else if (comm === 'postgres') snap.postgres += ms;
       else if (comm.startsWith('redis-server')) snap.redis += ms;
     }
   } catch {
@@ -281,20 +279,23 @@ function cpuSnapshot(servicePids: number[]): CpuSnapshot {
   return snap;
 }
 
-/** CPU ms per unit of work between two snapshots, by consumer. */
+/**
+ * CPU ms per unit of work between two snapshots, by consumer. PostgreSQL's backends come and go with the
+ * connection pools (an exited process takes its CPU time with it), so its share is the machine's busy time less
+ * everyone else's: PostgreSQL and whatever else ran, the kernel's network work included.
+ */
 function cpuPer(before: CpuSnapshot, after: CpuSnapshot, units: number) {
-  const per = (k: keyof CpuSnapshot) => round((after[k] - before[k]) / units, 2);
+  const delta = (k: keyof CpuSnapshot) => after[k] - before[k];
+  const per = (ms: number) => round(ms / units, 2);
   const wallS = (after.wall - before.wall) / 1000;
+  const machine = delta('machineBusy');
   return {
-    service: per('service'),
-    postgres: per('postgres'),
-    redis: per('redis'),
-    bench: per('bench'),
-    machine: per('machineBusy'),
-    machineUtilisation: round(
-      (after.machineBusy - before.machineBusy) / (wallS * 1000 * os.cpus().length),
-      2,
-    ),
+    service: per(delta('service')),
+    redis: per(delta('redis')),
+    bench: per(delta('bench')),
+    postgresAndRest: per(machine - delta('service') - delta('redis') - delta('bench')),
+    machine: per(machine),
+    machineUtilisation: round(machine / (wallS * 1000 * os.cpus().length), 2),
   };
 }
 
@@ -1024,7 +1025,7 @@ function table(
     for (const e of r.e2e) {
       rows.push([
         `${b} (${r.topology === 'split' ? 'API + worker' : 'one process'}): e2e ${e.orders} out_for_delivery @${e.mode} → SMS+email`,
-        `${e.received}/${e.expectedMessages}${e.complete ? '' : ' (TIMEOUT)'} in ${e.spanS} s = ${e.messagesPerS} msg/s; latency p50 ${e.latencyP50} ms / p99 ${e.latencyP99} ms (sms p50 ${e.smsP50}/p99 ${e.smsP99}, email p50 ${e.emailP50}/p99 ${e.emailP99}); webhooks ${e.webhookRps}/s, non-2xx ${e.webhookNon2xx}; cold-start p99 ${e.coldStartP99} ms; CPU ms per change: service ${e.cpuMsPerChange.service}, PostgreSQL ${e.cpuMsPerChange.postgres}, Redis ${e.cpuMsPerChange.redis}, generator+fakes ${e.cpuMsPerChange.bench} (machine ${Math.round(e.cpuMsPerChange.machineUtilisation * 100)} % busy)`,
+        `${e.received}/${e.expectedMessages}${e.complete ? '' : ' (TIMEOUT)'} in ${e.spanS} s = ${e.messagesPerS} msg/s; latency p50 ${e.latencyP50} ms / p99 ${e.latencyP99} ms (sms p50 ${e.smsP50}/p99 ${e.smsP99}, email p50 ${e.emailP50}/p99 ${e.emailP99}); webhooks ${e.webhookRps}/s, non-2xx ${e.webhookNon2xx}; cold-start p99 ${e.coldStartP99} ms; CPU ms per change: service ${e.cpuMsPerChange.service}, PostgreSQL and the rest ${e.cpuMsPerChange.postgresAndRest}, Redis ${e.cpuMsPerChange.redis}, generator+fakes ${e.cpuMsPerChange.bench} (machine ${Math.round(e.cpuMsPerChange.machineUtilisation * 100)} % busy)`,
         raw ? `raw BullMQ no-op: ${raw.jobsPerS} jobs/s` : '—',
         raw ? `${ratio(e.messagesPerS, raw.jobsPerS)} of raw jobs/s` : '—',
       ]);
