@@ -280,6 +280,24 @@ function cpuSnapshot(servicePids: number[]): CpuSnapshot {
 }
 
 /**
+ * Waits until the machine is quiet (under 35 % busy over a second, at most 90 s): work a run left behind (the
+ * PostgreSQL queue backend removing thousands of finished jobs) must not be measured as the next figure's.
+ */
+async function settle(): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const before = cpuSnapshot([]);
+    await sleep(1000);
+    const after = cpuSnapshot([]);
+    const busy = (after.machineBusy - before.machineBusy) / ((after.wall - before.wall) * os.cpus().length);
+    if (busy < 0.35 || Date.now() - started > 90_000) {
+      log(`settled in ${Date.now() - started} ms (machine ${Math.round(busy * 100)} % busy)`);
+      return;
+    }
+  }
+}
+
+/**
  * CPU ms per unit of work between two snapshots, by consumer. PostgreSQL's backends come and go with the
  * connection pools (an exited process takes its CPU time with it), so its share is the machine's busy time less
  * everyone else's: PostgreSQL and whatever else ran, the kernel's network work included.
@@ -982,6 +1000,7 @@ async function runBackend(backend: Backend, providers: Providers) {
     const ingest = PARTS.has('ingest') ? await measureIngest(svc) : null;
     const e2e = PARTS.has('e2e') ? [await measureEndToEnd(svc, providers, 'R', 200)] : [];
     if (PARTS.has('burst')) e2e.push(await measureEndToEnd(svc, providers, 'B', undefined));
+    if (PARTS.has('chat')) await settle();
     const chat = PARTS.has('chat') ? await measureChat(svc) : null;
     const rawBullmq = PARTS.has('raw') ? await measureRawBullmq(backend, databaseUrl, rawPrefix) : null;
     return { backend, topology, ingest, e2e, rawBullmq, chat };
