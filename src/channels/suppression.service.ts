@@ -54,6 +54,14 @@ export class SuppressionService {
   }
 }
 
+/**
+ * normaliseAddress in SQL, for statements that look suppressions up against a customer's column: one rule for
+ * the addresses stored and the addresses compared.
+ */
+export function normalisedAddressSql(channel: SuppressionChannel, column: string): string {
+  return channel === 'email' ? `lower(btrim(${column}))` : `btrim(${column})`;
+}
+
 /** Email addresses compare case-insensitively in practice; numbers are stored as E.164 already. */
 export function normaliseAddress(channel: SuppressionChannel, address: string): string {
   const trimmed = address.trim();

@@ -4,6 +4,7 @@ import { Shipment } from '../tracking/shipment.entity';
 import type { ShipmentDomainEvent } from '../tracking/tracking.types';
 import type { NotificationConfig } from './notification-config';
 import { Notification } from './notification.entity';
+import { normalisedAddressSql } from '../channels/suppression.service';
 import { SqlParams } from '../database/sql-params';
 import {
   CANCELLABLE_STATUSES,
@@ -256,9 +257,9 @@ export const PLAN_CONTEXT_JOIN =
 export const PLAN_CONTEXT_SELECT = `o.id AS ctx_order_id, c.id AS ctx_customer_id, c.locale AS ctx_locale,
   c.time_zone AS ctx_time_zone, c.email IS NOT NULL AS ctx_has_email, c.phone IS NOT NULL AS ctx_has_phone,
   EXISTS (SELECT 1 FROM suppressions x
-           WHERE x.channel = 'sms' AND x.address = btrim(c.phone) AND x.lifted_at IS NULL) AS ctx_sms_suppressed,
+           WHERE x.channel = 'sms' AND x.address = ${normalisedAddressSql('sms', 'c.phone')} AND x.lifted_at IS NULL) AS ctx_sms_suppressed,
   EXISTS (SELECT 1 FROM suppressions x
-           WHERE x.channel = 'email' AND x.address = lower(btrim(c.email)) AND x.lifted_at IS NULL) AS ctx_email_suppressed,
+           WHERE x.channel = 'email' AND x.address = ${normalisedAddressSql('email', 'c.email')} AND x.lifted_at IS NULL) AS ctx_email_suppressed,
   COALESCE((SELECT json_agg(json_build_object('type', p.type, 'channel', p.channel))
               FROM customer_preferences p WHERE p.customer_id = c.id AND p.enabled = false), '[]') AS ctx_opt_outs,
   COALESCE((SELECT json_agg(json_build_object('type', n.type, 'channel', n.channel, 'status', n.status,

@@ -7,6 +7,7 @@ import { fromRow, selectColumns } from '../database/from-row';
 import { retryOnConflict } from '../database/transient-errors';
 import { EmailSender } from '../channels/email.sender';
 import { SmsSender } from '../channels/sms.sender';
+import { normalisedAddressSql } from '../channels/suppression.service';
 import { UnsubscribeTokens } from '../channels/unsubscribe-tokens.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -202,7 +203,8 @@ export class NotificationSender {
        SELECT ${select},
               EXISTS (SELECT 1 FROM suppressions x
                        WHERE x.lifted_at IS NULL AND x.channel = n.channel
-                         AND x.address = CASE WHEN n.channel = 'sms' THEN btrim(c.phone) ELSE lower(btrim(c.email)) END)
+                         AND x.address = CASE WHEN n.channel = 'sms' THEN ${normalisedAddressSql('sms', 'c.phone')}
+                                             ELSE ${normalisedAddressSql('email', 'c.email')} END)
                 AS suppressed
          FROM claimed n
          JOIN shipments s ON s.id = n.shipment_id
@@ -370,7 +372,6 @@ export class NotificationSender {
   }
 
   private async recordSuccessBatch(rows: SuccessRow[]): Promise<void[]> {
-    const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM json_to_recordset($1::json) AS x(
@@ -397,7 +398,7 @@ export class NotificationSender {
               updated_at = now()
          FROM input i
         WHERE n.id = i.id`,
-      [JSON.stringify(sorted)],
+      [JSON.stringify(rows)],
     );
     return rows.map(() => undefined);
   }
