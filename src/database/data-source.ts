@@ -17,7 +17,14 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     migrationsTransactionMode: 'each',
     // gen_random_uuid() is built into PostgreSQL 13+; no extension to install.
     uuidExtension: 'pgcrypto',
-    extra: { max: 20, connectionTimeoutMillis: 10000, application_name: 'wismo' },
+    extra: {
+      max: 20,
+      connectionTimeoutMillis: 10000,
+      application_name: 'wismo',
+      // The hot path's statements are prepared once per connection (see queryPrepared) but planned on every
+      // call, with the call's values: a generic plan cached while a table was small would keep reading it whole.
+      options: '-c plan_cache_mode=force_custom_plan',
+    },
     ...extra,
   } as DataSourceOptions;
 }

@@ -5,6 +5,7 @@ import { QueueService } from '../queue/queue.service';
 import { CLOCK, type Clock } from './notification-planner.service';
 import { Notification } from './notification.entity';
 import type { Channel } from './notification.types';
+import { queryPrepared } from '../database/prepared';
 
 export const CHANNEL_QUEUE: Record<Channel, QueueName> = { sms: QueueName.Sms, email: QueueName.Email };
 
@@ -44,15 +45,18 @@ export class NotificationDispatcher {
       if (ok) enqueued.push(...batch.map((n) => n.id));
     }
     if (enqueued.length) {
-      await this.dataSource
-        .query(
-          // Rows locked in id order, as the workers' claim locks them: the two race for the same rows all the time.
-          `UPDATE notifications SET status = 'queued', updated_at = now()
-            WHERE id IN (SELECT id FROM notifications WHERE id = ANY($1) AND status = 'pending' ORDER BY id FOR UPDATE)
-              AND status = 'pending'`,
-          [enqueued],
-        )
-        .catch((err: Error) => this.logger.warn(`Could not mark notifications queued: ${err.message}`));
+      await queryPrepared(
+        this.dataSource,
+        // Rows locked in id order, as the workers' claim locks them: the two race for the same rows all the time.
+        // The status tests are CASEs so that rows are reached by id, never through the status index (a prepared
+        // statement's generic plan may otherwise read every pending row of a backlog).
+        `UPDATE notifications SET status = 'queued', updated_at = now()
+          WHERE id IN (SELECT id FROM notifications
+                        WHERE id = ANY($1) AND CASE WHEN status = 'pending' THEN true ELSE false END
+                        ORDER BY id FOR UPDATE)
+            AND CASE WHEN status = 'pending' THEN true ELSE false END`,
+        [enqueued],
+      ).catch((err: Error) => this.logger.warn(`Could not mark notifications queued: ${err.message}`));
     }
     return enqueued.length;
   }

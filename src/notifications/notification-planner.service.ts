@@ -18,6 +18,7 @@ import {
 } from './notification-policy';
 import { NOTIFICATION_CONFIG } from './notification-settings';
 import type { Channel, NotificationStatus, NotificationType } from './notification.types';
+import { queryPrepared } from '../database/prepared';
 
 export interface PlanContext {
   /** When the change reached us: the start of the receipt-to-provider latency. */
@@ -139,6 +140,7 @@ export class NotificationPlanner {
         `UPDATE notifications n SET status = 'cancelled', status_reason = c.reason, updated_at = now()
            FROM json_to_recordset(${sql.add(JSON.stringify(cancels), 'json')}) AS c(shipment_id uuid, type text, reason text)
           WHERE n.shipment_id = c.shipment_id AND n.type = c.type
+            AND n.shipment_id = ANY(${sql.add(cancels.map((c) => c.shipment_id))}::uuid[])
             AND n.status = ANY(${sql.add(CANCELLABLE_STATUSES)}::text[])`,
       );
     }
@@ -156,7 +158,7 @@ export class NotificationPlanner {
       ? `WITH ${ctes.map((c, i) => `w${i} AS (${c})`).join(',\n')}\n${insert}`
       : insert;
     const inserted: { id: string; shipment_id: string; type: NotificationType; channel: Channel }[] =
-      await manager.query(statement, sql.values);
+      await queryPrepared(manager, statement, sql.values);
     const byShipment = new Map<string, Notification[]>();
     for (const row of inserted) {
       const plan = plans.find((p) => p.shipment.id === row.shipment_id)!.plan;

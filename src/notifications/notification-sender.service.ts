@@ -27,6 +27,7 @@ import { quietWindowFor } from './notification-config';
 import { Notification } from './notification.entity';
 import { nextAllowedSendTime } from './quiet-hours';
 import type { NotificationType } from './notification.types';
+import { queryPrepared } from '../database/prepared';
 
 /**
  * A claimed notification older than this in `sending` belongs to a worker that died mid-send and may be claimed
@@ -188,14 +189,18 @@ export class NotificationSender {
   private async claimBatch(ids: string[]): Promise<(ClaimedNotification | null)[]> {
     const select = this.claimSelect();
     // TypeORM answers an UPDATE … RETURNING with [rows, rowCount]; this statement's outer verb is SELECT.
-    const rows = (await this.dataSource.query(
+    // The status test is a CASE so that the rows are reached by primary key: written as an OR of status tests it
+    // lets the planner walk the status index, which reads every waiting row of the backlog, not just these.
+    const rows = await queryPrepared(
+      this.dataSource,
       `WITH claimed AS (
          UPDATE notifications SET status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
           WHERE id IN (
             SELECT id FROM notifications
              WHERE id = ANY($1::uuid[])
-               AND (status IN ('pending','queued')
-                    OR (status = 'sending' AND updated_at < now() - ($2 || ' milliseconds')::interval))
+               AND CASE WHEN status IN ('pending','queued') THEN true
+                        WHEN status = 'sending' THEN updated_at < now() - ($2 || ' milliseconds')::interval
+                        ELSE false END
              ORDER BY id
                FOR UPDATE)
          RETURNING *
@@ -211,7 +216,7 @@ export class NotificationSender {
          JOIN orders o ON o.id = n.order_id
          JOIN customers c ON c.id = n.customer_id`,
       [ids, String(sendingLeaseMs(this.config))],
-    )) as Record<string, unknown>[];
+    );
     const byId = new Map<string, ClaimedNotification>();
     for (const row of rows) {
       const shipment = fromRow(this.dataSource, Shipment, row, 's__');
@@ -371,8 +376,10 @@ export class NotificationSender {
       this.latency.observe({ channel: n.channel }, (now.getTime() - n.eventReceivedAt.getTime()) / 1000);
   }
 
+  /** The id list beside the join reaches the rows by primary key (the planner guesses json_to_recordset at 100). */
   private async recordSuccessBatch(rows: SuccessRow[]): Promise<void[]> {
-    await this.dataSource.query(
+    await queryPrepared(
+      this.dataSource,
       `WITH input AS (
          SELECT * FROM json_to_recordset($1::json) AS x(
            id uuid, attempt int, channel text, provider text, provider_message_id text,
@@ -397,8 +404,8 @@ export class NotificationSender {
               locale = CASE WHEN i.rendered THEN i.locale ELSE n.locale END,
               updated_at = now()
          FROM input i
-        WHERE n.id = i.id`,
-      [JSON.stringify(rows)],
+        WHERE n.id = i.id AND n.id = ANY($2::uuid[])`,
+      [JSON.stringify(rows), rows.map((r) => r.id)],
     );
     return rows.map(() => undefined);
   }

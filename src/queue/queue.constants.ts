@@ -50,6 +50,9 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  */
 export const SEND_JOB_OPTIONS: JobsOptions = {
   ...DEFAULT_JOB_OPTIONS,
+  // The notification row records the outcome; a finished job adds nothing and would cost memory (Redis) or, on
+  // the PostgreSQL backend, a count-trim that sorts every kept job on each completion (17-43 ms of its CPU each).
+  removeOnComplete: true,
   attempts: 8,
   backoff: { type: 'notification-exponential-jitter' },
 };

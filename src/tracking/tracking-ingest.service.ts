@@ -20,6 +20,7 @@ import { eventContentHash } from './content-hash';
 import { Shipment } from './shipment.entity';
 import { applyUpdate, detectNoScanDelay, ShipmentState } from './shipment-state';
 import { ShipmentDomainEvent, TrackingEventInput, TrackingUpdate } from './tracking.types';
+import { queryPrepared } from '../database/prepared';
 
 interface PendingUpdate {
   update: TrackingUpdate;
@@ -266,7 +267,9 @@ export class TrackingIngestService {
     });
 
     // The shipment row locks serialise writers of these shipments, so every fresh event is new; ON CONFLICT is
-    // the last guard. JSON null stays SQL NULL in the jsonb columns.
+    // the last guard. JSON null stays SQL NULL in the jsonb columns. Updates join on an id list as well as on the
+    // recordset: PostgreSQL guesses a recordset at 100 rows and, with statistics that lag a growing table, would
+    // rather hash the whole table than look the rows up by key.
     const writes = [
       `INSERT INTO tracking_events
          (shipment_id, status, reason, description, location, occurred_at, occurred_at_raw, provider,
@@ -288,7 +291,7 @@ export class TrackingIngestService {
                 id uuid, status text, exception_reason text, raw_status text, raw_substatus text, eta jsonb,
                 original_eta jsonb, last_event_at timestamptz, delivered_at timestamptz,
                 collected_at_pickup boolean, pickup jsonb, provider text, pickup_available_at timestamptz)
-        WHERE s.id = v.id`,
+        WHERE s.id = v.id AND s.id = ANY(${sql.add(states.map((v) => v.id))}::uuid[])`,
     ];
     if (etas.length) {
       writes.push(
@@ -333,7 +336,8 @@ export class TrackingIngestService {
       w.update.events.map((e) => e.providerEventId).filter((id): id is string => !!id),
     );
     const lockAndRead = async (trackingNumbers: string[]) => {
-      const rows: Record<string, unknown>[] = await manager.query(
+      const rows = await queryPrepared(
+        manager,
         `SELECT s.*, s.xmin::text AS row_xmin, pg_current_snapshot()::text AS snapshot,
                 s.xmin::text::bigint = pg_current_xact_id_if_assigned()::text::bigint % 4294967296 AS own_row,
                 COALESCE((SELECT json_agg(json_build_object('hash', e.content_hash, 'id', e.provider_event_id,
