@@ -147,6 +147,38 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
     expect(order.body.notifications).toHaveLength(8);
   });
 
+  it('reminds once about a parcel left at a pickup point for the configured days, and lists by shipment', async () => {
+    const { trackingNumber, orderId } = await createOrder(t);
+    const other = await createOrder(t);
+    const pickup = { name: 'Corner Store Locker', address: '1 Main St', deadline: '2026-12-10' };
+    for (const o of [{ trackingNumber, orderId }, other]) {
+      await postEvent(t, {
+        carrier: 'ups',
+        trackingNumber: o.trackingNumber,
+        status: 'available_for_pickup',
+        occurredAt: new Date(Date.now() - 60_000).toISOString(),
+        pickup,
+      });
+      await settled(t, o.orderId, 2);
+    }
+    const maintenance = t.app.get(NotificationMaintenance);
+    expect((await maintenance.pickupReminders()).created).toBe(0); // not yet: the default is 3 days
+    clock.now = () => new Date(Date.now() + 3 * 86_400_000 + 60_000);
+    expect((await maintenance.pickupReminders()).created).toBe(4); // SMS and email, for each parcel
+    expect((await maintenance.pickupReminders()).created).toBe(0); // once
+    const list = await settled(t, orderId, 4);
+    const reminders = list.filter((n) => n.type === 'pickup_reminder');
+    expect(reminders.map((n) => `${n.channel}/${n.status}`).sort()).toEqual(['email/sent', 'sms/sent']);
+    // The support API's shipment filter finds this parcel's messages and no other's.
+    const [{ id: shipmentId }] = await t.db.query('SELECT id FROM shipments WHERE order_id = $1', [orderId]);
+    const byShipment = await t.http.get(`/v1/notifications?shipmentId=${shipmentId}`).set(bearer(t.adminKey));
+    expect(byShipment.status).toBe(200);
+    expect(byShipment.body.total).toBe(4);
+    expect(new Set(byShipment.body.items.map((n: { id: string }) => n.id))).toEqual(
+      new Set(list.map((n) => n.id)),
+    );
+  });
+
   it('cancels a pending out-for-delivery message when delivered arrives first (supersession)', async () => {
     // A 10-minute debounce keeps the out-for-delivery messages waiting when the delivery scan comes in.
     const held = await startTestApp({

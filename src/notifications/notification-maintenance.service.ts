@@ -96,7 +96,8 @@ export class NotificationMaintenance implements OnModuleInit {
       `SELECT s.id FROM shipments s
         WHERE s.status = 'available_for_pickup' AND s.collected_at_pickup = false
           AND s.pickup_available_at <= $1 AND s.order_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.shipment_id = s.id AND n.type = 'pickup_reminder')
+          AND NOT EXISTS (SELECT 1 FROM notifications n  -- by order: its index finds the order's few messages
+                           WHERE n.order_id = s.order_id AND n.shipment_id = s.id AND n.type = 'pickup_reminder')
         LIMIT 1000`,
       [due],
     );

@@ -119,7 +119,12 @@ export class NotificationPlanner {
     plans: { shipment: Shipment; plan: Plan }[],
   ): Promise<Map<string, Notification[]>> {
     const cancels = plans.flatMap(({ shipment, plan }) =>
-      plan.cancels.map((c) => ({ shipment_id: shipment.id, type: c.notificationType, reason: c.reason })),
+      plan.cancels.map((c) => ({
+        shipment_id: shipment.id,
+        order_id: plan.base.orderId,
+        type: c.notificationType,
+        reason: c.reason,
+      })),
     );
     const creates = plans.flatMap(({ shipment, plan }) =>
       plan.creates.map((d) => ({
@@ -138,9 +143,11 @@ export class NotificationPlanner {
     if (cancels.length) {
       ctes.push(
         `UPDATE notifications n SET status = 'cancelled', status_reason = c.reason, updated_at = now()
-           FROM json_to_recordset(${sql.add(JSON.stringify(cancels), 'json')}) AS c(shipment_id uuid, type text, reason text)
+           FROM json_to_recordset(${sql.add(JSON.stringify(cancels), 'json')})
+                AS c(shipment_id uuid, order_id uuid, type text, reason text)
           WHERE n.shipment_id = c.shipment_id AND n.type = c.type
-            AND n.shipment_id = ANY(${sql.add(cancels.map((c) => c.shipment_id))}::uuid[])
+            -- by order: its index finds the order's few messages (no index leads with the shipment)
+            AND n.order_id = ANY(${sql.add([...new Set(cancels.map((c) => c.order_id))])}::uuid[])
             AND n.status = ANY(${sql.add(CANCELLABLE_STATUSES)}::text[])`,
       );
     }

@@ -462,7 +462,7 @@ export class NotificationSender {
     if (!customer.email || !SMS_FALLBACK_TYPES.has(n.type)) return;
     const repo = this.dataSource.getRepository(Notification);
     const existing = await repo.findOne({
-      where: { shipmentId: n.shipmentId, type: n.type, channel: 'email' },
+      where: { orderId: n.orderId, shipmentId: n.shipmentId, type: n.type, channel: 'email' }, // order's index
     });
     if (existing && existing.status !== 'cancelled' && existing.status !== 'skipped') return;
     const fallback = await repo.save(

@@ -32,7 +32,11 @@ export class NotificationsService {
       if (!/^[0-9a-f-]{36}$/i.test(v)) throw AppException.validation([{ field, message: 'must be a UUID' }]);
       return v;
     };
-    if (q.shipmentId) qb.andWhere('n.shipment_id = :s', { s: uuidOk(q.shipmentId, 'shipmentId') });
+    if (q.shipmentId)
+      // Through the order's index: no index leads with the shipment, and a shipment's messages are its order's.
+      qb.andWhere('n.shipment_id = :s AND n.order_id = (SELECT order_id FROM shipments WHERE id = :s)', {
+        s: uuidOk(q.shipmentId, 'shipmentId'),
+      });
     if (q.customerId) qb.andWhere('n.customer_id = :c', { c: uuidOk(q.customerId, 'customerId') });
     if (q.status) qb.andWhere('n.status = :status', { status: q.status });
     if (q.type) qb.andWhere('n.type = :type', { type: q.type });
