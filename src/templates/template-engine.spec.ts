@@ -190,6 +190,22 @@ describe('TemplateEngine.renderSms', () => {
     expect(sms.body).toBe('Hi Zoe & Ann, it\'s "here" - #WS-1048213');
     expect(sms.analysis).toMatchObject({ encoding: 'GSM-7', nonGsmCharacters: [] });
   });
+
+  it('tidies whitespace exactly as the full rules would, whether or not its quick test sees work to do', () => {
+    const full = (text: string) =>
+      text
+        .replace(/[ \t]+/g, ' ')
+        .replace(/[^\S\n]*\n[^\S\n]*/g, '\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+    const alphabet = ['a', 'b', ' ', ' ', '\t', '\n', '\n', '\r'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % alphabet.length;
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: 1 + (i % 14) }, () => alphabet[next()]).join('');
+      expect(JSON.stringify(engine.renderSms(text, sample()).body)).toBe(JSON.stringify(full(text)));
+    }
+  });
 });
 
 function codes(problems: Problem[]): string[] {

@@ -106,6 +106,9 @@ export const SMS_SEGMENTS_LIMIT = 3;
 const BUILT_IN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
 const CONTEXT_HELPERS = new Set(['with']);
 
+/** Whatever the SMS tidy-up below would change: a tab, a run of spaces, space beside a line break, 3+ breaks. */
+const NEEDS_TIDY = /\t|[ \t]{2}|[^\S\n]\n|\n[^\S\n]|\n{3}/;
+
 export class TemplateEngine {
   private readonly hbs = Handlebars.create();
   /** Compiled templates by source, one map per escaping mode (a source string's hash is cached by V8). */
@@ -193,12 +196,14 @@ export class TemplateEngine {
     const rendered = this.renderString(source, vars, { escape: false, mode: 'sms' });
     // Optional parts that render empty leave doubled spaces; typographic quotes would force UCS-2.
     // Runs of spaces become one, each line is trimmed, blank lines collapse to one (regexes over the whole text:
-    // this runs for every message).
-    const body = smartEncode(rendered)
-      .replace(/[ \t]+/g, ' ')
-      .replace(/[^\S\n]*\n[^\S\n]*/g, '\n')
-      .replace(/\n{3,}/g, '\n\n')
-      .trim();
+    // this runs for every message, and most texts need none of it, which one test finds out).
+    let body = smartEncode(rendered);
+    if (NEEDS_TIDY.test(body))
+      body = body
+        .replace(/[ \t]+/g, ' ')
+        .replace(/[^\S\n]*\n[^\S\n]*/g, '\n')
+        .replace(/\n{3,}/g, '\n\n');
+    body = body.trim();
     const analysis = analyzeSms(body);
     if (analysis.encoding === 'GSM-7') return { body, analysis };
     // One character outside GSM-7 (a name like Łukasz or Zoë) would switch the whole text to UCS-2 and more
