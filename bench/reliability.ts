@@ -104,7 +104,7 @@ function headline(id: number, f: Record<string, unknown>): string {
     case 2:
       return `killed at ${g('acceptedAtKill')} accepted; ${g('sentRows')}/${g('expected')} sent; duplicates sms ${g('reconcile.duplicateSms')} email ${g('reconcile.duplicateEmail')}; in 'sending' at kill ${g('sendingAtKill')}; all sent ${g('allSentAfterKillS')} s after kill`;
     case 3:
-      return `pg: ${g('pg.sent')}/${g('pg.expected')} sent (all within ${g('pg.allSentWithinS')} s), ready back after ${g('pg.recoveryS')} s; redis: ${g('redis.sent')}/${g('redis.expected')} sent, ready back after ${g('redis.recoveryS')} s; after a service restart ${g('redis.afterServiceRestart.sent')}`;
+      return `pg: ${g('pg.sent')}/${g('pg.expected')} sent (all within ${g('pg.allSentWithinS')} s), ready back after ${g('pg.recoveryS')} s; redis: ${g('redis.sent')}/${g('redis.expected')} sent, ready back after ${g('redis.recoveryS')} s; ${g('redis.afterServiceRestart') === 'undefined' ? 'no service restart needed' : `after a service restart ${g('redis.afterServiceRestart.sent')}`}`;
     case 4:
       return `${g('sentRows')}/${g('expectedSent')} sent in ${g('settledAfterS')} s; twilio ${g('twilioRequests')} requests ${g('twilioAnswers')}; 21211 requests/number max ${g('permanentMaxRequests')}; SMTP refusals ${g('smtpRefusedAttempts')}; promoted ${g('promotedRetries')}; attempts max ${g('maxAttempts')}`;
     case 5:
