@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobName, QueueName, SEND_JOB_OPTIONS } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
+import { queryPrepared } from '../database/prepared';
 import { CLOCK, type Clock } from './notification-planner.service';
 import { Notification } from './notification.entity';
 import type { Channel } from './notification.types';
-import { queryPrepared } from '../database/prepared';
 
 export const CHANNEL_QUEUE: Record<Channel, QueueName> = { sms: QueueName.Sms, email: QueueName.Email };
 

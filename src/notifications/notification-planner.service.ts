@@ -6,6 +6,7 @@ import type { NotificationConfig } from './notification-config';
 import { Notification } from './notification.entity';
 import { normalisedAddressSql } from '../channels/suppression.service';
 import { SqlParams } from '../database/sql-params';
+import { queryPrepared } from '../database/prepared';
 import {
   CANCELLABLE_STATUSES,
   CancelDecision,
@@ -18,7 +19,6 @@ import {
 } from './notification-policy';
 import { NOTIFICATION_CONFIG } from './notification-settings';
 import type { Channel, NotificationStatus, NotificationType } from './notification.types';
-import { queryPrepared } from '../database/prepared';
 
 export interface PlanContext {
   /** When the change reached us: the start of the receipt-to-provider latency. */

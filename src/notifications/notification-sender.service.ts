@@ -18,6 +18,7 @@ import { Customer } from '../tracking/customer.entity';
 import { EtaHistory } from '../tracking/eta-history.entity';
 import { Order } from '../tracking/order.entity';
 import { Shipment } from '../tracking/shipment.entity';
+import { queryPrepared } from '../database/prepared';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { NotificationDispatcher } from './notification-dispatcher.service';
 import { CLOCK, type Clock } from './notification-planner.service';
@@ -27,7 +28,6 @@ import { quietWindowFor } from './notification-config';
 import { Notification } from './notification.entity';
 import { nextAllowedSendTime } from './quiet-hours';
 import type { NotificationType } from './notification.types';
-import { queryPrepared } from '../database/prepared';
 
 /**
  * A claimed notification older than this in `sending` belongs to a worker that died mid-send and may be claimed
@@ -188,7 +188,6 @@ export class NotificationSender {
    */
   private async claimBatch(ids: string[]): Promise<(ClaimedNotification | null)[]> {
     const select = this.claimSelect();
-    // TypeORM answers an UPDATE … RETURNING with [rows, rowCount]; this statement's outer verb is SELECT.
     // The status test is a CASE so that the rows are reached by primary key: written as an OR of status tests it
     // lets the planner walk the status index, which reads every waiting row of the backlog, not just these.
     const rows = await queryPrepared(

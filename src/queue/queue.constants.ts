@@ -51,7 +51,8 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export const SEND_JOB_OPTIONS: JobsOptions = {
   ...DEFAULT_JOB_OPTIONS,
   // The notification row records the outcome; a finished job adds nothing and would cost memory (Redis) or, on
-  // the PostgreSQL backend, a count-trim that sorts every kept job on each completion (17-43 ms of its CPU each).
+  // the PostgreSQL backend, a count-trim that sorts every kept job on each completion (measured: 39 → 13 ms of
+  // statement time per finished job without it).
   removeOnComplete: true,
   attempts: 8,
   backoff: { type: 'notification-exponential-jitter' },

@@ -15,12 +15,12 @@ import {
   PLAN_CONTEXT_SELECT,
 } from '../notifications/notification-planner.service';
 import type { Notification } from '../notifications/notification.entity';
+import { queryPrepared } from '../database/prepared';
 import { matchShipment, normaliseCarrier } from './carrier';
 import { eventContentHash } from './content-hash';
 import { Shipment } from './shipment.entity';
 import { applyUpdate, detectNoScanDelay, ShipmentState } from './shipment-state';
 import { ShipmentDomainEvent, TrackingEventInput, TrackingUpdate } from './tracking.types';
-import { queryPrepared } from '../database/prepared';
 
 interface PendingUpdate {
   update: TrackingUpdate;
