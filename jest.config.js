@@ -1,4 +1,23 @@
 // Two tiers (STYLE.md §12): fast unit specs beside the code, e2e specs in test/ against real PostgreSQL and Redis.
+// `jest --selectProjects e2e test/x.e2e-spec.ts` reads the path as a second project name and runs every e2e spec:
+// refuse it with the form that works, rather than quietly starting a 5-minute run.
+{
+  const argv = process.argv;
+  const at = argv.indexOf('--selectProjects');
+  if (
+    at >= 0 &&
+    argv
+      .slice(at + 1)
+      .some(
+        (a, i, rest) =>
+          /\.(spec|e2e-spec)\.ts$|[\\/]/.test(a) && rest.slice(0, i).every((b) => !b.startsWith('-')),
+      )
+  ) {
+    throw new Error(
+      'Put test paths before --selectProjects, e.g. `npx jest test/x.e2e-spec.ts --selectProjects e2e`, or use --testPathPatterns x',
+    );
+  }
+}
 const transform = {
   '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   // ESM-only dependencies (NestJS 12 and others) compiled to CommonJS for Jest; see the transformer.
@@ -14,7 +33,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/docker/**/*.spec.ts', '<rootDir>/web/**/*.spec.ts'],
       moduleFileExtensions: ['ts', 'js', 'json'],
       transform,
       transformIgnorePatterns,

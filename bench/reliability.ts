@@ -8,8 +8,8 @@
  * (BENCH_REDIS_URL, default redis://127.0.0.1:6379); scenario 3 starts its own redis-server on a free port.
  * Each scenario creates and drops its own database and uses its own Redis key prefix.
  *
- * Knobs: REL_SCENARIOS=1,2,3,4,5,6  REL_SEED=<n>  REL_S1_SHIPMENTS (1000)  REL_S2_MESSAGES (5000)  REL_S3_ORDERS (300)
- *        REL_S3_PG_WAIT_S / REL_S3_REDIS_WAIT_S (90 with a configurable lease, else 200 / 120)  REL_S4_ORDERS (300)  REL_S5_REQUESTS (10000)  REL_S6_ATTEMPTS (1000)  REL_S2_WAIT_S (240)
+ * Knobs: REL_SCENARIOS=1,2,3,4,5,6,7  REL_SEED=<n>  REL_S1_SHIPMENTS (1000)  REL_S2_MESSAGES (5000)  REL_S3_ORDERS (300)
+ *        REL_S3_PG_WAIT_S / REL_S3_REDIS_WAIT_S (90 with a configurable lease, else 200 / 120)  REL_S4_ORDERS (300)  REL_S5_REQUESTS (10000)  REL_S6_ATTEMPTS (1000)  REL_S7_GUESSES (1000)  REL_S7_BURST (400)  REL_S2_WAIT_S (240)
  * Prints a summary table, writes bench/results/reliability.json, exits 1 when an invariant fails.
  */
 import * as fs from 'node:fs';
@@ -33,11 +33,12 @@ import { scenarioInfra } from './reliability/s3-infra';
 import { scenarioProviderFaults } from './reliability/s4-provider-faults';
 import { scenarioFuzz } from './reliability/s5-fuzz';
 import { scenarioChatGuessing } from './reliability/s6-chat-guessing';
+import { scenarioChatTrust } from './reliability/s7-chat-trust';
 
 const num = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
 const SEED = num('REL_SEED', Date.now() % 1_000_000);
 const SELECTED = new Set(
-  (process.env.REL_SCENARIOS ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())),
+  (process.env.REL_SCENARIOS ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())),
 );
 
 type Runner = (p: Providers) => Promise<{ figures: Record<string, unknown>; checks: { list: Check[] } }>;
@@ -86,6 +87,14 @@ const SCENARIOS: { id: number; title: string; scaled: string; run: Runner }[] = 
     scaled: `${num('REL_S6_ATTEMPTS', 1000)} attempts`,
     run: (p) => scenarioChatGuessing(p, { attempts: num('REL_S6_ATTEMPTS', 1000), seed: SEED }),
   },
+  {
+    id: 7,
+    title:
+      "Chat: one order's postcode guessed over rotating addresses and sessions; a burst of verifications",
+    scaled: `${num('REL_S7_GUESSES', 1000)} guesses, 16 in flight; ${num('REL_S7_BURST', 400)} verifications at once while webhooks arrive`,
+    run: (p) =>
+      scenarioChatTrust(p, { guesses: num('REL_S7_GUESSES', 1000), burst: num('REL_S7_BURST', 400) }),
+  },
 ];
 
 /** A figure by dotted path, for the summary table. */
@@ -111,6 +120,8 @@ function headline(id: number, f: Record<string, unknown>): string {
       return `${g('total')} requests: ${g('statusClasses')}; 5xx ${g('fiveXx')}; RSS ${g('rssMiB.start')} → ${g('rssMiB.mid')} → ${g('rssMiB.end')} MiB; alive ${g('alive')}`;
     case 6:
       return `${g('total')} attempts, shipments leaked ${g('leaks')}; session lock at attempt ${g('sessionLockAfter')}; IP lock at ${g('ipLockAfter')}; checks evaluated per IP ${g('failuresRecordedPerIp')}`;
+    case 7:
+      return `${g('guesses')} guesses (new address and session each): leaked ${g('leaks')}, evaluated ${g('failuresEvaluated')}, right postcode locked ${g('rightPostcodeAtEnd.locked')}; burst of ${g('burst')}: ${g('burstStatuses')}, webhook p99 ${g('webhookP99Ms')} ms (${g('webhooksDuringBurst')} during), ready not 200 ${g('readyNot200')}`;
   }
   return '';
 }

@@ -8,17 +8,22 @@
  * an SMS and an email): one at a constant 200 events/s (latency), one as fast as 20 connections can send them
  * (throughput).
  *
+ * Analytics requests are measured on each backend's database and, when `npm run seed:scale` has made one, on a
+ * store of 1,000,000 shipments (part `scale`, with webhook ingest there against its empty-database figure).
+ *
  * Env knobs: BENCH_N (shipment changes per end-to-end run, default 10000), BENCH_PARTS (default
- * ingest,e2e,burst,chat,raw; a partial run writes bench/results/partial.json), BENCH_BACKENDS=postgres,redis,
+ * ingest,e2e,burst,chat,raw,page,analytics,scale; a partial run writes bench/results/partial.json),
+ * BENCH_BACKENDS=postgres,redis, BENCH_SCALE_DATABASE (default wismo_scale),
  * BENCH_DATABASE_URL (server URL), BENCH_REDIS_URL, BENCH_SERVICE_ENV (JSON of extra variables for the service),
  * BENCH_SERVICE_LOG (file for the service's output), BENCH_NODE_ARGS (e.g. --cpu-prof).
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { measureAnalytics, SCALE_DATABASE, scaleDatabase } from './analytics';
 import { openLoop, OpenLoopResult } from './open-loop';
 import autocannon from 'autocannon';
 import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker } from 'bullmq';
@@ -34,6 +39,7 @@ import {
 } from '../src/templates/template-helpers';
 import { TemplateEngine } from '../src/templates/template-engine';
 import { sampleVariables } from '../src/templates/template-variables';
+import { signTrackingToken } from '../src/links/tracking-link';
 import { signStandardWebhook } from '../src/tracking/webhook-signature';
 import { FakeTwilio } from '../test/support/fake-twilio';
 import { SmtpCatcher } from '../test/support/smtp-catcher';
@@ -50,7 +56,9 @@ const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,redis')
   .split(',')
   .map((s) => s.trim()) as Backend[];
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? 'ingest,e2e,burst,chat,raw').split(',').map((s) => s.trim()),
+  (process.env.BENCH_PARTS ?? 'ingest,e2e,burst,chat,raw,page,analytics,scale')
+    .split(',')
+    .map((s) => s.trim()),
 );
 /** Long enough for the slower queue backend to drain 2 × N messages, so one run never spills into the next. */
 const E2E_TIMEOUT_MS = Math.max(120_000, N * 40);
@@ -58,6 +66,7 @@ const RUN = randomBytes(3).toString('hex').toUpperCase();
 
 const ADMIN_API_KEY = `wsm_bench_admin_${randomBytes(12).toString('hex')}`;
 const GENERIC_SECRET = `bench-generic-${randomBytes(12).toString('hex')}`;
+const TRACKING_SECRET = `bench-tracking-${randomBytes(12).toString('hex')}`;
 const TWILIO_SID = `AC${randomBytes(16).toString('hex')}`;
 
 const STATUSES = [
@@ -814,22 +823,66 @@ async function measureRawBullmq(backend: Backend, databaseUrl: string, prefix: s
   return result;
 }
 
+/**
+ * Chat turns as a shopper's first message: no session id, so every request creates its session (the expensive
+ * path: the session row, both transcript lines, the classifier, the reply). Measured at 200 requests/s (latency)
+ * and as fast as 20 connections can send them (throughput).
+ */
 async function measureChat(svc: Service) {
-  log('chat: POST /v1/chat/messages at 200 req/s for 10 s');
-  const chat = summarize(
-    await fixedRate({
-      url: svc.url,
-      method: 'POST',
-      path: '/v1/chat/messages',
-      rate: 200,
-      duration: 10,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'where is my order?' }),
-    }),
-  );
+  const firstTurn = {
+    url: svc.url,
+    method: 'POST' as const,
+    path: '/v1/chat/messages',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ message: 'where is my order?' }),
+  };
+  log('chat: first turns (a new session each) at 200 req/s for 10 s');
+  const chat = summarize(await fixedRate({ ...firstTurn, rate: 200, duration: 10 }));
   log('chat: no-op GET /health/live at 200 req/s for 10 s');
   const noop = summarize(await fixedRate({ url: svc.url, path: '/health/live', rate: 200, duration: 10 }));
-  return { chat, noop };
+  await settle();
+  log('chat: first turns as fast as 20 connections send them, 10 s');
+  const max = summarize(await cannon({ ...firstTurn, connections: 20, duration: 10 }));
+  return { chat, noop, max };
+}
+
+/**
+ * The shopper's tracking page (`/t/<token>`) of a parcel with a few scans, at 200 requests/s, beside the no-op
+ * route at the same rate. Each request is a real view: rendered, and counted in the views table.
+ */
+async function measureTrackingPage(svc: Service, databaseUrl: string) {
+  const [trackingNumber] = await createOrders(svc, 'T', 1);
+  for (const [i, status] of ['in_transit', 'in_transit', 'out_for_delivery'].entries()) {
+    const r = signedEvent(
+      {
+        carrier: 'ups',
+        trackingNumber,
+        status,
+        description: `bench scan ${i}`,
+        location: 'Louisville, KY',
+        occurredAt: new Date(Date.now() - (3 - i) * 3_600_000).toISOString(),
+        eventId: `bench-page-${RUN}-${i}`,
+      },
+      trackingNumber,
+    );
+    await fetch(`${svc.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });
+  }
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query('SELECT link_ref FROM shipments WHERE tracking_number = $1', [
+    trackingNumber,
+  ]);
+  await client.end();
+  const key = createHash('sha256').update(`wismo-tracking-link:${TRACKING_SECRET}`).digest();
+  const path = `/t/${signTrackingToken(BigInt(rows[0].link_ref), key)}?s=sms`;
+  const check = await fetch(`${svc.url}${path}`);
+  if (check.status !== 200) throw new Error(`tracking page answered ${check.status}`);
+  const bytes = (await check.text()).length;
+  log('page: tracking page at 200 req/s for 10 s');
+  const page = summarize(await fixedRate({ url: svc.url, path, rate: 200, duration: 10 }));
+  log('page: no-op GET /health/live at 200 req/s for 10 s');
+  const noop = summarize(await fixedRate({ url: svc.url, path: '/health/live', rate: 200, duration: 10 }));
+  return { page, noop, htmlBytes: bytes };
 }
 
 function measureTemplates() {
@@ -959,6 +1012,39 @@ async function cleanRedis(prefixes: string[]): Promise<void> {
   }
 }
 
+/** The service's environment for a bench run on `backend` against `databaseUrl`. */
+function serviceEnv(
+  backend: Backend,
+  databaseUrl: string,
+  prefix: string,
+  providers: Providers,
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    ...(backend === 'redis' ? { REDIS_URL, QUEUE_PREFIX: prefix } : {}),
+    UNSUBSCRIBE_SECRET: randomBytes(24).toString('hex'),
+    TRACKING_LINK_SECRET: TRACKING_SECRET,
+    PUBLIC_BASE_URL: 'http://wismo.bench.test',
+    ADMIN_API_KEY,
+    GENERIC_WEBHOOK_SECRET: GENERIC_SECRET,
+    NOTIFY_DEBOUNCE_SECONDS: '0',
+    QUIET_HOURS: 'off',
+    TWILIO_ACCOUNT_SID: TWILIO_SID,
+    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+    TWILIO_FROM_NUMBER: '+15005550006',
+    TWILIO_API_BASE_URL: providers.twilio.url,
+    SMTP_URL: providers.smtp.url,
+    SMS_RATE_PER_SECOND: '10000',
+    EMAIL_RATE_PER_SECOND: '10000',
+    ...(process.env.BENCH_SERVICE_ENV ? JSON.parse(process.env.BENCH_SERVICE_ENV) : {}),
+    CHAT_RATE_LIMIT_PER_MINUTE: '100000', // the schema's maximum (1,000,000 is refused at start)
+    DEV_SECRETS: 'off',
+    DATA_DIR: path.join(os.tmpdir(), `wismo-bench-${RUN}`),
+  };
+}
+
 async function runBackend(backend: Backend, providers: Providers) {
   const dbName = `wismo_bench_${backend}_${RUN.toLowerCase()}`;
   const databaseUrl = dbUrl(dbName);
@@ -971,32 +1057,7 @@ async function runBackend(backend: Backend, providers: Providers) {
   );
   let svc: Service | undefined;
   try {
-    svc = await startTopology(
-      {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: databaseUrl,
-        ...(backend === 'redis' ? { REDIS_URL, QUEUE_PREFIX: prefix } : {}),
-        UNSUBSCRIBE_SECRET: randomBytes(24).toString('hex'),
-        PUBLIC_BASE_URL: 'http://wismo.bench.test',
-        ADMIN_API_KEY,
-        GENERIC_WEBHOOK_SECRET: GENERIC_SECRET,
-        NOTIFY_DEBOUNCE_SECONDS: '0',
-        QUIET_HOURS: 'off',
-        TWILIO_ACCOUNT_SID: TWILIO_SID,
-        TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-        TWILIO_FROM_NUMBER: '+15005550006',
-        TWILIO_API_BASE_URL: providers.twilio.url,
-        SMTP_URL: providers.smtp.url,
-        SMS_RATE_PER_SECOND: '10000',
-        EMAIL_RATE_PER_SECOND: '10000',
-        ...(process.env.BENCH_SERVICE_ENV ? JSON.parse(process.env.BENCH_SERVICE_ENV) : {}),
-        CHAT_RATE_LIMIT_PER_MINUTE: '100000', // the schema's maximum (1,000,000 is refused at start)
-        DEV_SECRETS: 'off',
-        DATA_DIR: path.join(os.tmpdir(), `wismo-bench-${RUN}`),
-      },
-      topology,
-    );
+    svc = await startTopology(serviceEnv(backend, databaseUrl, prefix, providers), topology);
     const ingest = PARTS.has('ingest') ? await measureIngest(svc) : null;
     const e2e = PARTS.has('e2e') ? [await measureEndToEnd(svc, providers, 'R', 200)] : [];
     if (PARTS.has('burst')) e2e.push(await measureEndToEnd(svc, providers, 'B', undefined));
@@ -1010,7 +1071,9 @@ async function runBackend(backend: Backend, providers: Providers) {
     if (PARTS.has('chat')) await settle();
     const chat = PARTS.has('chat') ? await measureChat(svc) : null;
     const rawBullmq = PARTS.has('raw') ? await measureRawBullmq(backend, databaseUrl, rawPrefix) : null;
-    return { backend, topology, ingest, e2e, rawBullmq, chat };
+    const trackingPage = PARTS.has('page') ? await measureTrackingPage(svc, databaseUrl) : null;
+    const analytics = PARTS.has('analytics') ? await measureAnalytics(svc.url, ADMIN_API_KEY) : null;
+    return { backend, topology, ingest, e2e, rawBullmq, chat, trackingPage, analytics };
   } finally {
     await svc?.stop().catch((err) => log(`stopping the service failed: ${(err as Error).message}`));
     await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((err) =>
@@ -1022,10 +1085,38 @@ async function runBackend(backend: Backend, providers: Providers) {
 
 type BackendResult = Awaited<ReturnType<typeof runBackend>>;
 
+/**
+ * The same requests on a store at scale (`npm run seed:scale`: 1,000,000 shipments, 10,000,000 events), Redis
+ * queues, API and worker apart: analytics p99, and webhook ingest at 300/s to compare with the empty database.
+ */
+async function runScale(providers: Providers) {
+  const scale = await scaleDatabase(SERVER_DB_URL);
+  if (!scale) {
+    log(
+      `scale: no ${SCALE_DATABASE} database; run \`npm run seed:scale\` first to measure at 1,000,000 shipments`,
+    );
+    return null;
+  }
+  log(
+    `=== scale: ${scale.shipments.toLocaleString('en-US')} shipments, ~${scale.events.toLocaleString('en-US')} events`,
+  );
+  const prefix = `wismo-bench-${RUN.toLowerCase()}-scale`;
+  const svc = await startTopology(serviceEnv('redis', scale.url, prefix, providers), 'split');
+  try {
+    const analytics = await measureAnalytics(svc.url, ADMIN_API_KEY);
+    const ingest = await measureIngest(svc);
+    return { shipments: scale.shipments, events: scale.events, analytics, ingest };
+  } finally {
+    await svc.stop().catch((err) => log(`stopping the service failed: ${(err as Error).message}`));
+    await cleanRedis([prefix]).catch(() => undefined);
+  }
+}
+
 function table(
   results: BackendResult[],
   templates: ReturnType<typeof measureTemplates>,
   machine: Record<string, unknown>,
+  scale: Awaited<ReturnType<typeof runScale>>,
 ): string {
   const rows: string[][] = [];
   const ratio = (a: number, b: number) => (b ? `${round(a / b, 2)}` : 'n/a');
@@ -1064,14 +1155,56 @@ function table(
         '—',
       ]);
     }
-    if (r.chat) {
+    if (r.trackingPage) {
+      const { page, noop, htmlBytes } = r.trackingPage;
       rows.push([
-        `${b}: chat "where is my order?" @200/s (10 s)`,
-        `${r.chat.chat.rps} req/s, ${lat(r.chat.chat)}, non-2xx ${r.chat.chat.non2xx}`,
-        `no-op @200/s: ${r.chat.noop.rps} req/s, ${lat(r.chat.noop)}`,
-        `p99 ×${ratio(r.chat.chat.p99, r.chat.noop.p99)}`,
+        `${b}: tracking page /t/<token> @200/s (10 s), ${Math.round(htmlBytes / 1024)} KB of HTML`,
+        `${page.rps} req/s, ${lat(page)}, non-2xx ${page.non2xx}`,
+        `no-op @200/s: ${noop.rps} req/s, ${lat(noop)}`,
+        `p99 target < 50 ms: ${page.p99 < 50 ? 'met' : 'NOT met'}`,
       ]);
     }
+    for (const a of r.analytics ?? []) {
+      rows.push([
+        `${b}: analytics ${a.name} @10/s (10 s)`,
+        `p50 ${a.p50} ms / p99 ${a.p99} ms, non-2xx ${a.non2xx}`,
+        '—',
+        '—',
+      ]);
+    }
+    if (r.chat) {
+      rows.push([
+        `${b}: chat first turn "where is my order?", new session each, @200/s (10 s)`,
+        `${r.chat.chat.rps} req/s, ${lat(r.chat.chat)}, non-2xx ${r.chat.chat.non2xx}`,
+        `no-op @200/s: ${r.chat.noop.rps} req/s, ${lat(r.chat.noop)}`,
+        `p99 ×${ratio(r.chat.chat.p99, r.chat.noop.p99)} (target p99 < 50 ms: ${r.chat.chat.p99 < 50 ? 'met' : 'NOT met'})`,
+      ]);
+      rows.push([
+        `${b}: chat first turns, max throughput (20 conn, 10 s)`,
+        `${r.chat.max.rps} turns/s, ${lat(r.chat.max)}, non-2xx ${r.chat.max.non2xx}`,
+        '—',
+        `target ≥ 1,000 turns/s: ${r.chat.max.rps >= 1000 ? 'met' : 'NOT met'}`,
+      ]);
+    }
+  }
+  if (scale) {
+    const size = `${scale.shipments.toLocaleString('en-US')} shipments`;
+    for (const a of scale.analytics) {
+      rows.push([
+        `scale (${size}): analytics ${a.name} @10/s`,
+        `p50 ${a.p50} ms / p99 ${a.p99} ms, non-2xx ${a.non2xx}`,
+        'target p99 < 300 ms',
+        a.p99 < 300 ? 'met' : 'NOT met',
+      ]);
+    }
+    const empty = results.find((r) => r.backend === 'redis')?.ingest?.webhookFixed;
+    const big = scale.ingest.webhookFixed;
+    rows.push([
+      `scale (${size}): webhook ingest @300/s (10 s)`,
+      `${big.rps} req/s, ${lat(big)}, non-2xx ${big.non2xx}`,
+      empty ? `empty database (redis): ${lat(empty)}` : '—',
+      empty ? `p99 ×${ratio(big.p99, empty.p99)} (target ≤ 1.2)` : '—',
+    ]);
   }
   rows.push([
     'template render: out_for_delivery SMS (en), cached',
@@ -1114,23 +1247,26 @@ async function main(): Promise<void> {
   const providers = new Providers();
   await providers.start();
   const results: BackendResult[] = [];
+  let scale: Awaited<ReturnType<typeof runScale>>;
   try {
     for (const backend of BACKENDS) results.push(await runBackend(backend, providers));
+    scale = PARTS.has('scale') ? await runScale(providers) : null;
   } finally {
     await providers.stop();
   }
-  const md = table(results, templates, machine);
+  const md = table(results, templates, machine, scale);
   const out = {
     machine,
     config: { N, parts: [...PARTS], backends: BACKENDS },
     templates,
     results,
+    scale,
     totalS: round((Date.now() - t0) / 1000, 1),
   };
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   // Only a full run replaces the published figures; a partial one (BENCH_PARTS, BENCH_BACKENDS) is kept aside.
-  const full = PARTS.size === 5 && BACKENDS.length === 2;
+  const full = PARTS.size === 8 && BACKENDS.length === 2;
   const file = full ? 'latest.json' : 'partial.json';
   fs.writeFileSync(path.join(dir, file), `${JSON.stringify(out, null, 2)}\n`);
   process.stdout.write(`\n${md}\n\nTotal bench time ${out.totalS} s; figures in bench/results/${file}\n`);

@@ -1,12 +1,14 @@
 /**
  * `npm run demo [-- --fast]`: plays a demo store against a running Wismo. It creates orders for customers in
- * several time zones and the four languages, then replays realistic carrier journeys through the real, signed
- * webhook endpoints of all four providers (EasyPost, AfterShip, Shippo, generic), runs the scheduled pickup-reminder
+ * several time zones and the four languages (one of them through Shopify's order webhooks), then replays realistic
+ * carrier journeys through the real, signed webhook endpoints of every provider (EasyPost, AfterShip, Shippo, generic,
+ * 17TRACK, Ship24, ShipEngine, karrio, and Shopify's fulfillment status), runs the scheduled pickup-reminder
  * and no-scan checks now (POST /v1/system/maintenance/{job}), and prints what each customer was told and where to
  * look.
  *
  * Configuration (the same variables the service reads): DEMO_BASE_URL (default http://127.0.0.1:3000),
- * ADMIN_API_KEY, EASYPOST_WEBHOOK_SECRET, AFTERSHIP_WEBHOOK_SECRET, SHIPPO_WEBHOOK_TOKEN, GENERIC_WEBHOOK_SECRET.
+ * ADMIN_API_KEY, EASYPOST_WEBHOOK_SECRET, AFTERSHIP_WEBHOOK_SECRET, SHIPPO_WEBHOOK_TOKEN, GENERIC_WEBHOOK_SECRET,
+ * TRACK17_API_KEY, SHIP24_WEBHOOK_SECRET, SHIPENGINE_WEBHOOK_TOKEN, KARRIO_WEBHOOK_SECRET, SHOPIFY_WEBHOOK_SECRET.
  * Unset ones are read from $DATA_DIR/dev-secrets.json (DATA_DIR default .data), which `npm start` writes in
  * development, so `npm start` + `npm run demo` needs no configuration.
  *
@@ -22,13 +24,23 @@ import { DateTime } from 'luxon';
 import {
   buildWebhook,
   genericWebhook,
+  shopifyFulfillment,
+  shopifyId,
+  shopifyWebhook,
   type Scan,
   type SignedRequest,
   type Tracker,
   type WebhookSecrets,
 } from './demo/providers';
-import { NOTIFICATION_TYPES } from '../src/notifications/notification.types';
-import { DEMO_ORDERS, type JourneySpec, type OrderSpec, type ScanStep, type Step } from './demo/store';
+import { NOTIFICATION_TYPES } from '../src/shared/notification.types';
+import {
+  DEMO_ORDERS,
+  type CustomerSpec,
+  type JourneySpec,
+  type OrderSpec,
+  type ScanStep,
+  type Step,
+} from './demo/store';
 
 export { NOTIFICATION_TYPES };
 
@@ -135,6 +147,7 @@ class Api {
     return (text ? JSON.parse(text) : null) as T;
   }
 
+  /** Every webhook answers with its intake counts (Shopify's with its own fields around them). */
   send(req: SignedRequest): Promise<IngestResult> {
     return this.raw<IngestResult>('POST', req.path, req.body, req.headers);
   }
@@ -172,6 +185,45 @@ export async function main(opts: DemoOptions): Promise<DemoResult> {
   const block = String(Math.floor(now.getTime() / 60_000) % 10_000).padStart(4, '0');
   log(`Wismo demo store → ${base} (${fast ? 'fast' : 'paced'} mode)`);
 
+  /** A Shopify order: orders/create (the customer), then fulfillments/create (the parcel), both signed by Shopify. */
+  const sendShopifyOrder = async (
+    orderNumber: string,
+    customer: CustomerSpec,
+    shipments: { journey: JourneySpec; trackingNumber: string }[],
+  ) => {
+    const [first, ...rest] = customer.name.split(' ');
+    const address = {
+      first_name: first,
+      last_name: rest.join(' '),
+      phone: customer.phone,
+      zip: customer.postcode,
+      country_code: customer.country,
+      // Shopify gives a region, not a zone: Wismo derives the customer's zone from it.
+      province_code: customer.country === 'CA' ? 'QC' : null,
+    };
+    await api.send(
+      shopifyWebhook(
+        'orders/create',
+        {
+          id: shopifyId('order', orderNumber),
+          name: `#${orderNumber}`,
+          email: customer.email,
+          customer_locale: customer.locale,
+          shipping_address: address,
+          fulfillments: [],
+        },
+        opts.secrets.shopify,
+      ),
+    );
+    for (const s of shipments) {
+      const fulfillment = shopifyFulfillment(
+        { carrier: s.journey.orderCarrier, trackingNumber: s.trackingNumber, orderNumber, history: [] },
+        false,
+      );
+      await api.send(shopifyWebhook('fulfillments/create', fulfillment, opts.secrets.shopify));
+    }
+  };
+
   // 1. The store sends its orders.
   const orders = DEMO_ORDERS.map((spec, i) => {
     const anchor = anchorFor(spec.customer.timeZone, now);
@@ -183,6 +235,10 @@ export async function main(opts: DemoOptions): Promise<DemoResult> {
     };
   });
   for (const o of orders) {
+    if (o.spec.source === 'shopify') {
+      await sendShopifyOrder(o.orderNumber, o.spec.customer, o.shipments);
+      continue;
+    }
     await api.call('PUT', `/v1/orders/${o.orderNumber}`, {
       customer: { ...o.spec.customer },
       promisedDate: o.anchor.plus({ days: o.spec.promisedInDays }).toISODate(),
@@ -192,7 +248,9 @@ export async function main(opts: DemoOptions): Promise<DemoResult> {
       })),
     });
   }
-  log(`Created ${orders.length} orders (${orders.reduce((n, o) => n + o.shipments.length, 0)} shipments).`);
+  log(
+    `Created ${orders.length} orders, ${orders.filter((o) => o.spec.source === 'shopify').length} of them through Shopify webhooks (${orders.reduce((n, o) => n + o.shipments.length, 0)} shipments).`,
+  );
 
   // 2. The carriers scan the parcels; providers post their webhooks.
   const waitUntilOutOfDebounce = async (orderNumber: string) => {
@@ -285,7 +343,9 @@ export async function main(opts: DemoOptions): Promise<DemoResult> {
       shipments.push(await playShipment(o.orderNumber, o.anchor, s.journey, s.trackingNumber));
     return shipments;
   });
-  log(`Played ${webhooks} signed webhooks (EasyPost, AfterShip, Shippo, generic).`);
+  log(
+    `Played ${webhooks} signed webhooks (EasyPost, AfterShip, Shippo, generic, 17TRACK, Ship24, ShipEngine, karrio, Shopify).`,
+  );
 
   // 3. The scheduled checks, now rather than in 15 minutes.
   const maintenance: Record<string, unknown> = {};
@@ -462,6 +522,11 @@ export function resolveCliOptions(env: NodeJS.ProcessEnv = process.env): Omit<De
       aftership: pick('AFTERSHIP_WEBHOOK_SECRET'),
       shippo: pick('SHIPPO_WEBHOOK_TOKEN'),
       generic: pick('GENERIC_WEBHOOK_SECRET'),
+      track17: pick('TRACK17_API_KEY'),
+      ship24: pick('SHIP24_WEBHOOK_SECRET'),
+      shipengine: pick('SHIPENGINE_WEBHOOK_TOKEN'),
+      karrio: pick('KARRIO_WEBHOOK_SECRET'),
+      shopify: pick('SHOPIFY_WEBHOOK_SECRET'),
     },
   };
 }

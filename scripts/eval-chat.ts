@@ -1,6 +1,7 @@
 /**
  * Evaluates the chat's language understanding against test/chat/eval-set.jsonl and prints a report.
- * Exit code 1 when intent accuracy is below 0.95. Writes nothing.
+ * Exit code 1 when intent accuracy is below 0.95 overall or 0.9 in any language, or when more than 2% of the
+ * out-of-scope messages would be answered with tracking. Writes nothing.
  *
  *   npx ts-node --transpile-only scripts/eval-chat.ts [--verbose]
  */
@@ -9,6 +10,8 @@ import { evaluate, loadLabelledMessages } from '../src/chat/nlu/chat-eval';
 import { CONFIDENCE_THRESHOLD, IntentClassifier } from '../src/chat/nlu/intent-classifier';
 
 const MIN_ACCURACY = 0.95;
+const MIN_LANGUAGE_ACCURACY = 0.9;
+const MAX_LEAK_RATE = 0.02;
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 const started = performance.now();
@@ -20,10 +23,11 @@ const report = evaluate(classifier, messages, CONFIDENCE_THRESHOLD);
 const perMessageMs = (performance.now() - classifyStart) / messages.length;
 
 console.log(`Chat NLU evaluation: ${report.total} messages`);
-for (const locale of ['en', 'es'] as const) {
-  const subset = report.results.filter((r) => r.message.locale === locale);
-  const ok = subset.filter((r) => r.classification.intent === r.message.intent).length;
-  console.log(`  ${locale}: ${ok}/${subset.length} (${pct(ok / Math.max(1, subset.length))})`);
+for (const l of report.perLanguage) {
+  console.log(
+    `  ${l.locale}: ${Math.round(l.accuracy * l.total)}/${l.total} (${pct(l.accuracy)}); ` +
+      `out of scope answered with tracking: ${l.leaks}/${l.outOfScope}`,
+  );
 }
 console.log(`\nIntent accuracy: ${pct(report.accuracy)}\n`);
 console.log('intent             precision  recall     f1  support');
@@ -40,7 +44,22 @@ for (const c of report.confusions) {
   for (const e of c.examples) console.log(`      "${e}"`);
 }
 console.log(`\nLanguage detection accuracy: ${pct(report.languageAccuracy)}`);
-console.log(`out_of_scope messages classified as a tracking intent: ${report.outOfScopeAsTracking}`);
+console.log(
+  `Out-of-scope leak rate (answered with tracking in a verified conversation): ${report.outOfScopeLeaks}/` +
+    `${report.outOfScopeTotal} = ${pct(report.leakRate)} (target at most ${pct(MAX_LEAK_RATE)})`,
+);
+console.log(
+  `Hard negatives (refund, payment, invoice, account messages that read like tracking): ` +
+    `${report.hardNegatives.leaks}/${report.hardNegatives.total} answered with tracking, ` +
+    `${report.hardNegatives.correct}/${report.hardNegatives.total} given the right kind`,
+);
+console.log(`Out-of-scope kind named right: ${pct(report.outOfScopeKindAccuracy)}`);
+console.log(
+  `Out-of-scope messages the classifier reads as a tracking intent: ${report.outOfScopeAsTracking}`,
+);
+console.log(
+  `Tracking questions answered with "did you mean…" instead: ${report.trackingClarified}/${report.trackingTotal}`,
+);
 console.log(`Multi-request recall (expected "also" intents found): ${pct(report.alsoRecall)}`);
 console.log(
   `Confidence at threshold ${CONFIDENCE_THRESHOLD}: ${pct(report.calibration.correctConfident)} of correct answers ` +
@@ -61,5 +80,13 @@ if (process.argv.includes('--verbose')) {
 
 if (report.accuracy < MIN_ACCURACY) {
   console.log(`\nFAIL: accuracy ${pct(report.accuracy)} is below ${pct(MIN_ACCURACY)}`);
+  process.exitCode = 1;
+}
+for (const l of report.perLanguage.filter((x) => x.accuracy < MIN_LANGUAGE_ACCURACY)) {
+  console.log(`\nFAIL: ${l.locale} accuracy ${pct(l.accuracy)} is below ${pct(MIN_LANGUAGE_ACCURACY)}`);
+  process.exitCode = 1;
+}
+if (report.leakRate > MAX_LEAK_RATE) {
+  console.log(`\nFAIL: out-of-scope leak rate ${pct(report.leakRate)} is above ${pct(MAX_LEAK_RATE)}`);
   process.exitCode = 1;
 }

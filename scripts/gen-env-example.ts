@@ -1,6 +1,6 @@
 /**
  * Writes `.env.example` from the one list of variables (src/config/config.schema.ts); with `--markdown`,
- * prints the README's configuration table to stdout instead. test/unit/config.spec.ts fails when either
+ * prints the README's configuration table to stdout instead. src/config/app-config.spec.ts fails when either
  * drifts from the list.
  */
 import { writeFileSync } from 'node:fs';

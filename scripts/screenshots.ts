@@ -59,6 +59,34 @@ async function main(): Promise<void> {
     await shot('admin-order-timeline.png', admin, true);
     await admin.close();
 
+    // The tracking page a message links to: the first demo message with a link, on a phone.
+    const outboxList = (await (await fetch(`${base}/v1/outbox?limit=200`)).json()) as {
+      items?: { text: string }[];
+    };
+    const link = (outboxList.items ?? [])
+      .map((m) => /https?:\/\/\S+\/t\/[A-Za-z0-9_-]{22}\?s=\w+/.exec(m.text)?.[0])
+      .find(Boolean);
+    if (!link) throw new Error('No message in the outbox links a tracking page');
+    const tracking = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await tracking.goto(link.replace(/^https?:\/\/[^/]+/, base));
+    await tracking.locator('h1.status').waitFor();
+    await shot('tracking-page.png', tracking, true);
+    await tracking.close();
+
+    // The analytics dashboard over the demo's shipments (refreshed now rather than at the next tick).
+    await fetch(`${base}/v1/system/maintenance/refresh-analytics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    const analytics = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await analytics.goto(`${base}/admin/analytics`);
+    await analytics.getByLabel('API key').fill(adminKey);
+    await analytics.getByRole('button', { name: 'Sign in' }).click();
+    await analytics.locator('#analytics-status').filter({ hasText: 'shipments first scanned' }).waitFor();
+    await analytics.waitForTimeout(300);
+    await shot('analytics.png', analytics, true);
+    await analytics.close();
+
     // The chat widget on the demo store, in Spanish, answering about a demo order.
     const chat = await browser.newPage({ viewport: { width: 420, height: 820 }, locale: 'es-ES' });
     await chat.goto(`${base}/demo`);

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,16 +7,29 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { requestIdFor } from './common/logging';
 import { AppException } from './common/app.exception';
+import { malformedJsonText } from './common/json-text';
+import { PAGE_HEADERS } from './common/page-security';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { MetricsService } from './metrics/metrics.service';
+import { serveStaticAssets } from './pages/static-assets';
 import { configureQueueBackend, warnOnEvictionPolicy } from './queue/queue-backend';
+import { verifierNameOf, WebhookVerifiers } from './tracking/webhook-verifiers.service';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
 /** Routes whose callers send forms: Twilio's webhooks and the one-click unsubscribe POST. */
-const FORM_ROUTES = new Set(['/v1/webhooks/twilio/status', '/v1/webhooks/twilio/inbound', '/v1/unsubscribe']);
+const FORM_ROUTES = new Set([
+  '/v1/webhooks/twilio/status',
+  '/v1/webhooks/twilio/inbound',
+  '/v1/unsubscribe',
+  // The order lookup's plain HTML forms (tracking-lookup.controller.ts).
+  '/track',
+  '/track/order/instructions',
+  '/track/order/problem',
+  '/track/order/preferences',
+]);
 
 /** Iterative, so the check itself cannot overflow the stack it protects. */
 export function jsonDepthExceeds(value: unknown, max: number): boolean {
@@ -56,9 +70,7 @@ export async function createApp(
     });
     const started = Date.now();
     databaseUrl = await embedded.start();
-    bootLogger.log(
-      `Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${config.dataDir}/postgres)`,
-    );
+    bootLogger.log(`Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${embedded.location})`);
   }
 
   configureQueueBackend(config);
@@ -66,7 +78,15 @@ export async function createApp(
 
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Only the configured proxies may name the client in X-Forwarded-For: `request.ip` keys the chat rate limit and
+    // verification lock-outs, so a client-chosen value would let a guesser walk around them (TRUST_PROXY).
+    trustProxy:
+      typeof config.http.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.http.trustProxy)
+        : config.http.trustProxy,
     genReqId: requestIdFor,
     routerOptions: { maxParamLength: 300 },
   });
@@ -141,9 +161,41 @@ async function configure(app: NestFastifyApplication, config: AppConfig): Promis
     ) {
       throw new AppException('malformed_payload', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
+    // One rule for every JSON body: valid UTF-8 and no lone surrogate (json-text.ts).
+    const raw = (request as { rawBody?: Buffer }).rawBody;
+    if (raw && request.body !== undefined && !FORM_ROUTES.has(request.routeOptions.url ?? '')) {
+      const problem = malformedJsonText(raw, request.body);
+      if (problem) throw new AppException('malformed_payload', problem);
+    }
   });
+  // Webhook routes declare a verifier (@VerifiedWebhook): it runs over the raw bytes here, before the JSON parser,
+  // so an unsigned or forged body is never parsed (webhook-verifiers.service.ts).
+  const verifiers = optional(() => app.get(WebhookVerifiers, { strict: false }));
+  if (verifiers) {
+    fastify.addHook('preParsing', async (request, _reply, payload) => {
+      const name = verifierNameOf(request);
+      if (!name) return payload;
+      const raw = await readPayload(payload, BODY_LIMIT_BYTES);
+      await verifiers.verify(name, request, raw);
+      const replay = new PassThrough();
+      replay.end(raw);
+      return replay;
+    });
+    fastify.addHook('onResponse', async (request, reply) => {
+      await verifiers.releaseOnServerError(request, reply.statusCode);
+    });
+  }
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Every response: never let a browser guess a type other than the one declared.
+    void reply.header('x-content-type-options', 'nosniff');
+    // Every HTML response carries the page security headers of src/common/page-security.ts; a page that set its
+    // own policy keeps it.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      for (const [name, value] of Object.entries(PAGE_HEADERS)) {
+        if (name !== 'content-type' && !reply.hasHeader(name)) void reply.header(name, value);
+      }
+    }
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
@@ -180,6 +232,28 @@ async function configure(app: NestFastifyApplication, config: AppConfig): Promis
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
+  serveStaticAssets(app);
 
   await app.init();
+}
+
+function optional<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a request body stream up to `limit` bytes (413 beyond), for checks that need the exact bytes. */
+async function readPayload(payload: AsyncIterable<Buffer | string>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > limit) throw new AppException('payload_too_large', 'Request body exceeds the 1 MiB limit');
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
 }

@@ -3,6 +3,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { TrackingPageModule } from './tracking-page/tracking-page.module';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ChatModule } from './chat/chat.module';
@@ -13,8 +15,10 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationWorkersModule } from './notifications/notification-workers.module';
 import { NotificationsModule } from './notifications/notifications.module';
-import { QueueModule } from './queue/queue.module';
+import { PagesModule } from './pages/pages.module';
+import { QueueRootModule } from './queue/queue-root.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TrackingModule } from './tracking/tracking.module';
 
@@ -27,16 +31,20 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), migrationsRun: true }),
-        QueueModule.forRoot(config, databaseUrl),
+        QueueRootModule.forRoot(config, databaseUrl),
         AuthModule,
         AdminModule,
         ChannelsModule,
         MetricsModule,
         HealthModule,
         TemplatesModule,
-        NotificationsModule.forRoot(config.role),
+        NotificationsModule,
+        ...(config.role === 'api' ? [] : [NotificationWorkersModule]),
         TrackingModule,
         ChatModule.forRoot(config.role),
+        PagesModule,
+        AnalyticsModule,
+        TrackingPageModule.forRoot(config.role),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { Notification } from '../src/notifications/notification.entity';
 import { launchBrowser } from './support/browser';
-import { bearer, serve, startTestApp, TestApp, waitFor } from './support/test-app';
+import { putOrder, uniqueExternalId } from './support/factories';
+import { serve, startTestApp, TestApp, waitFor } from './support/test-app';
 import { postGenericEvent } from './support/webhooks';
 
 const GENERIC_SECRET = 'generic-secret-for-admin-page-tests';
@@ -55,25 +55,11 @@ describe('support orders page in the browser', () => {
   });
 
   it('finds an order by tracking number, shows its timeline and messages, expands one, and resends it', async () => {
-    const externalId = `ADM-${randomUUID().slice(0, 8)}`;
-    const trackingNumber = `TN${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
-    const created = await t.http
-      .put(`/v1/orders/${externalId}`)
-      .set(bearer(t.adminKey))
-      .send({
-        customer: {
-          // Markup in data must show as text, never run or render.
-          name: 'Jamie <b>Rivera</b>',
-          email: `jamie.${externalId.toLowerCase()}@example.com`,
-          phone: '+12025550123',
-          locale: 'en-US',
-          timeZone: 'America/New_York',
-          country: 'US',
-        },
-        shipments: [{ carrier: 'UPS', trackingNumber }],
-      });
-    expect(created.status).toBe(201);
-    const orderId = created.body.id as string;
+    const { externalId, trackingNumber, orderId } = await putOrder(t, {
+      externalId: uniqueExternalId('ADM'),
+      // Markup in data must show as text, never run or render.
+      customer: { name: 'Jamie <b>Rivera</b>' },
+    });
     const base0 = Date.now() - 3 * 3600_000;
     await postEvent({
       carrier: 'ups',
@@ -124,6 +110,12 @@ describe('support orders page in the browser', () => {
       ]),
     );
 
+    // The server decides whether a message may be resent: "shipped" no longer holds once the parcel is out for
+    // delivery, so that message has no Resend button and says why.
+    const shipped = page.locator('#messages > li', { hasText: 'shipped' }).first();
+    expect(await shipped.getByRole('button', { name: /^Resend/ }).count()).toBe(0);
+    expect(await shipped.locator('.resend-blocked').textContent()).toContain('no longer holds');
+
     // The SMS content and its attempt, from the notification detail.
     const sms = page
       .locator('#messages > li', { hasText: 'out for delivery' })
@@ -143,7 +135,15 @@ describe('support orders page in the browser', () => {
     expect(await frame.evaluate((f: HTMLIFrameElement) => f.srcdoc)).toContain(externalId);
 
     const smsId = await sms.getAttribute('data-notification');
+    // Resending asks first: cancelling sends nothing.
+    const dialog = page.getByRole('dialog', { name: 'Resend this message?' });
     await sms.getByRole('button', { name: /^Resend/ }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await t.db.getRepository(Notification).countBy({ orderId, resendOf: smsId! })).toBe(0);
+    await sms.getByRole('button', { name: /^Resend/ }).click();
+    await dialog.getByRole('button', { name: 'Resend', exact: true }).click();
     await page.getByText('Resend queued.').waitFor();
     expect(await page.locator('#messages > li[data-notification]').count()).toBe(4);
     const resent = await waitFor('the resend to be sent', async () => {

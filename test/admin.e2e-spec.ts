@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiKeyService } from '../src/auth/api-key.service';
+import { OrderCustomerSpec, putOrder } from './support/factories';
 import { bearer, startTestApp, TestApp } from './support/test-app';
 
 describe('GET /v1/admin/search', () => {
@@ -21,26 +22,13 @@ describe('GET /v1/admin/search', () => {
   const phoneTail = String(1000 + (parseInt(tag.slice(0, 4), 16) % 9000));
   const phone = `+1202555${phoneTail}`;
 
-  async function createOrder(
-    externalId: string,
-    customer: Record<string, unknown>,
-    trackingNumbers: string[],
-  ) {
-    const res = await t.http
-      .put(`/v1/orders/${externalId}`)
-      .set(bearer(t.adminKey))
-      .send({
-        customer: {
-          name: 'Ana Search',
-          locale: 'en-US',
-          timeZone: 'America/New_York',
-          country: 'US',
-          ...customer,
-        },
-        shipments: trackingNumbers.map((trackingNumber) => ({ carrier: 'UPS', trackingNumber })),
-      });
-    expect(res.status).toBe(201);
-  }
+  /** Only the contact details given: what the search finds must come from them. */
+  const createOrder = (externalId: string, customer: OrderCustomerSpec, trackingNumbers: string[]) =>
+    putOrder(t, {
+      externalId,
+      customer: { name: 'Ana Search', email: null, phone: null, ...customer },
+      shipments: trackingNumbers.map((trackingNumber) => ({ trackingNumber })),
+    });
 
   const search = (q: string, key = support) => t.http.get('/v1/admin/search').query({ q }).set(bearer(key));
   const ids = (res: { body: { results: { externalId: string }[] } }) =>
@@ -125,7 +113,7 @@ describe('GET /v1/admin/search', () => {
     expect((await t.http.get('/v1/admin/session').set(bearer(integration))).status).toBe(403);
   });
 
-  it('serves the support pages without a key, as self-contained HTML', async () => {
+  it('serves the support pages without a key: HTML that loads its bundled script', async () => {
     const index = await t.http.get('/admin');
     expect(index.status).toBe(200);
     expect(index.headers['content-type']).toMatch(/text\/html/);
@@ -134,6 +122,12 @@ describe('GET /v1/admin/search', () => {
     const orders = await t.http.get('/admin/orders');
     expect(orders.status).toBe(200);
     expect(orders.headers['content-security-policy']).toContain("connect-src 'self'");
-    expect(orders.text).toContain('wismo.apiKey');
+    const script = /<script type="module" src="(\/assets\/support-orders-[\w-]+\.js)"><\/script>/.exec(
+      orders.text,
+    );
+    expect(script).not.toBeNull();
+    const bundle = await t.http.get(script![1]);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
   });
 });

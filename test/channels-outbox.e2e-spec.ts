@@ -198,7 +198,11 @@ describe('the outbox in production', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
-      env: { NODE_ENV: 'production', UNSUBSCRIBE_SECRET: 'production-unsubscribe-secret-1' },
+      env: {
+        NODE_ENV: 'production',
+        UNSUBSCRIBE_SECRET: 'production-unsubscribe-secret-1',
+        TRACKING_LINK_SECRET: 'production-tracking-link-secret-1',
+      },
     });
   });
   afterAll(async () => {

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Notification } from '../src/notifications/notification.entity';
-import type { Channel, NotificationStatus } from '../src/notifications/notification.types';
-import { Suppression } from '../src/notifications/suppression.entity';
+import type { Channel, NotificationStatus } from '../src/shared/notification.types';
+import { Suppression } from '../src/channels/suppression.entity';
 import { Customer } from '../src/tracking/customer.entity';
 import { Order } from '../src/tracking/order.entity';
 import { Shipment } from '../src/tracking/shipment.entity';
+import { orderContactsOf } from './support/factories';
 
 /** Rows for the channel e2e tests, inserted directly: the channels read them, they do not create them. */
 
@@ -38,7 +39,7 @@ export async function createNotification(
   const customer = values.customer ?? (await createCustomer(db));
   const order = await db
     .getRepository(Order)
-    .save({ externalId: `ORD-${unique()}`, customerId: customer.id });
+    .save({ externalId: `ORD-${unique()}`, customerId: customer.id, ...orderContactsOf(customer) });
   const shipment = await db
     .getRepository(Shipment)
     .save({ orderId: order.id, carrier: 'usps', trackingNumber: `9400${unique()}`, status: 'in_transit' });

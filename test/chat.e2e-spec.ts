@@ -1,11 +1,11 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import jwt from 'jsonwebtoken';
-import { analyzeSms } from '../src/channels/sms-segments';
-import { INBOUND_SMS_HANDLER, InboundSmsHandler } from '../src/channels/inbound-sms.handler';
+import { analyzeSms } from '../src/shared/sms-segments';
+import { ChannelHooks } from '../src/channels/channel-hooks';
 import { ChatRequest } from '../src/chat/chat-request.entity';
 import { VerificationFailure } from '../src/chat/verification-failure.entity';
 import { verifyStandardWebhook } from '../src/tracking/webhook-signature';
-import { createOrder, orderNumberOf } from './support/chat-factory';
+import { createOrder, orderNumberOf } from './support/factories';
 import { bearer, startTestApp, TestApp, waitFor } from './support/test-app';
 
 const TOKEN_SECRET = 'chat-token-secret-0123456789';
@@ -43,6 +43,10 @@ describe('chat: POST /v1/chat/messages', () => {
         HANDOFF_WEBHOOK_URL: `http://127.0.0.1:${port}/handoffs`,
         HANDOFF_WEBHOOK_SECRET: HANDOFF_SECRET,
         CHAT_ALLOWED_ORIGINS: STORE,
+        CHAT_HELP_LINKS:
+          'returns=https://shop.example/returns;payments=https://shop.example/payments;invoices=https://shop.example/invoices',
+        // Each test plays its own client address through X-Forwarded-For from the local "proxy".
+        TRUST_PROXY: 'loopback',
       },
     });
   });
@@ -104,7 +108,8 @@ describe('chat: POST /v1/chat/messages', () => {
       status: 'in_transit',
       statusText: 'On its way',
       eta: { date: '2031-05-07', windowStart: null, windowEnd: null },
-      trackingUrl: `https://www.ups.com/track?tracknum=${shipments[0].trackingNumber}`,
+      // Our signed tracking page (issue 17), which links the carrier's page in turn.
+      trackingUrl: expect.stringMatching(/^http:\/\/wismo\.test\/t\/[A-Za-z0-9_-]{22}\?s=chat$/),
     });
     expect(card.etaText).toMatch(/7 May|May 7/);
     // 14:05 UTC is 15:05 in London in May (BST).
@@ -170,12 +175,20 @@ describe('chat: POST /v1/chat/messages', () => {
       await t.db.getRepository(VerificationFailure).findOneByOrFail({ sessionId: replies[0].body.sessionId })
     ).clientHash;
     expect(await t.db.getRepository(VerificationFailure).countBy({ clientHash })).toBe(5);
-    expect(replies.filter((r) => /too many attempts/i.test(r.body.reply))).toHaveLength(4);
+    // The three guesses beyond the count are refused unchecked; of the five checked, the one that used up the
+    // client's count and the one that used up the order's (the same guess or two) already say so.
+    const locked = replies.filter((r) => /too many attempts/i.test(r.body.reply)).length;
+    expect(locked).toBeGreaterThanOrEqual(4);
+    expect(locked).toBeLessThanOrEqual(5);
   });
 
   it('trusts a storefront token for the customer, and ignores a badly signed one', async () => {
     const { customer, shipments } = await createOrder(t.db, { shipments: [inTransit()] });
-    const good = jwt.sign({ sub: customer.id }, TOKEN_SECRET, { algorithm: 'HS256', expiresIn: '10m' });
+    const good = jwt.sign({ sub: customer.id }, TOKEN_SECRET, {
+      algorithm: 'HS256',
+      expiresIn: '10m',
+      audience: 'wismo-chat',
+    });
     const res = await conversation(newIp(), good)('where is my order?');
     expect(res.shipments.map((s: { id: string }) => s.id)).toEqual([shipments[0].id]);
 
@@ -248,9 +261,9 @@ describe('chat: POST /v1/chat/messages', () => {
     const chat = conversation();
     await chat(`${orderNumberOf(order)} ${customer.email}`);
     const res = await chat('when will I get my refund?');
-    expect(res.intent).toBe('out_of_scope');
+    expect(res.intent).toBe('refund_return');
     expect(res.shipments).toEqual([]);
-    expect(res.reply).toContain('https://example.com/help');
+    expect(res.reply).toContain('https://shop.example/returns');
     expect(res.reply).not.toContain('On its way');
   });
 
@@ -432,7 +445,7 @@ describe('chat: POST /v1/chat/messages', () => {
         { ...inTransit(), carrier: 'fedex', trackingNumber: '123456789013' },
       ],
     });
-    const handler = t.app.get<InboundSmsHandler>(INBOUND_SMS_HANDLER);
+    const handler = t.app.get(ChannelHooks).inboundSms!;
     const reply = await handler.reply(phone, 'where is my order?');
     expect(reply).toContain(order.externalId);
     expect(reply).toContain('On its way');
@@ -444,5 +457,118 @@ describe('chat: POST /v1/chat/messages', () => {
     const stranger = await handler.reply('+447700900999', `where is order ${orderNumberOf(order)}?`);
     expect(stranger).not.toContain('On its way');
     expect(stranger).toMatch(/email address or postcode/);
+  });
+
+  describe('dialogue (issue 18)', () => {
+    let seq = 0;
+    /** A store-shaped number (WS- and six digits, leading zeros) unique within the run. */
+    const storeNumber = () => `WS-00${String((Date.now() + seq++) % 10000).padStart(4, '0')}`;
+
+    it('reads an order number as shoppers type it ("ws9307") and keeps the verified order', async () => {
+      const orderNumber = storeNumber();
+      const typed = `ws${orderNumber.slice(5)}`;
+      const { customer } = await createOrder(t.db, {
+        orderNumber,
+        shipments: [{ ...inTransit(), status: 'returned' }],
+      });
+      const chat = conversation();
+      const first = await chat(`${typed} ${customer.email}`);
+      expect(first.shipments).toHaveLength(1);
+      expect(first.reply).toContain(orderNumber);
+      // The email again, after verification: still about the same order, not "send your order number".
+      const again = await chat(String(customer.email));
+      expect(again.reply).toContain(orderNumber);
+      expect(again.shipments).toHaveLength(1);
+      const why = await chat('it says returned?? why');
+      expect(why.reply).toContain('Being returned to us');
+      expect(why.reply).not.toMatch(/order number/);
+    });
+
+    it('tells a postcode from an order number by shape and by what it asked for', async () => {
+      const orderNumber = storeNumber();
+      const { order } = await createOrder(t.db, {
+        orderNumber,
+        customer: { postcode: '28013' },
+        shipments: [inTransit()],
+      });
+      const together = await conversation()(`${order.externalId} 28013`);
+      expect(together.shipments).toHaveLength(1);
+
+      const chat = conversation();
+      await chat(`where is order ${order.externalId}?`);
+      const postcode = await chat('28013');
+      expect(postcode.shipments).toHaveLength(1);
+    });
+
+    it('answers "ok" with an acknowledgement and thanks with "you\'re welcome"', async () => {
+      const chat = conversation();
+      const ok = await chat('ok');
+      expect(ok.intent).toBe('acknowledge');
+      expect(ok.reply).not.toMatch(/welcome/i);
+      const thanks = await chat('thanks!');
+      expect(thanks.reply).toMatch(/welcome/i);
+    });
+
+    it.each([
+      ['when will I get my refund', 'refund_return', 'https://shop.example/returns'],
+      ['when will I be charged', 'payment', 'https://shop.example/payments'],
+      ['where is my invoice', 'invoice', 'https://shop.example/invoices'],
+      ['my account shows my order as cancelled', 'account', 'https://example.com/help'],
+      ['quiero devolver el pedido y que me reembolsen', 'refund_return', 'https://shop.example/returns'],
+      ['Wann bekomme ich mein Geld zurück?', 'refund_return', 'https://shop.example/returns'],
+    ])(
+      'points "%s" (%s) to the store page, never to tracking, even when verified',
+      async (text, intent, url) => {
+        const { order, customer } = await createOrder(t.db, { shipments: [inTransit()] });
+        const chat = conversation();
+        await chat(`${orderNumberOf(order)} ${customer.email}`);
+        const res = await chat(text);
+        expect(res.intent).toBe(intent);
+        expect(res.shipments).toEqual([]);
+        expect(res.reply).toContain(url);
+        expect(res.reply).not.toMatch(/On its way|En camino|Unterwegs/);
+      },
+    );
+
+    it('answers German and French in their language', async () => {
+      const de = await conversation()('Wo ist meine Bestellung?');
+      expect(de.intent).toBe('track_order');
+      expect(de.reply).not.toMatch(/nicht verstanden/);
+      expect(de.reply).toMatch(/Bestellnummer/);
+      const fr = await conversation()('Où est mon colis ?');
+      expect(fr.intent).toBe('track_order');
+      expect(fr.reply).toMatch(/commande/);
+    });
+
+    it('answers each request of one message', async () => {
+      const { order, customer } = await createOrder(t.db, { shipments: [inTransit()] });
+      const chat = conversation();
+      await chat(`${orderNumberOf(order)} ${customer.email}`);
+      const both = await chat('where is it and can I change the address?');
+      expect(both.reply).toContain('On its way');
+      expect(both.reply).toMatch(/already shipped, so I can't change the address/);
+      const withRefund = await chat('when will it arrive, and when do I get my refund for the last one?');
+      expect(withRefund.reply).toContain('Expected delivery');
+      expect(withRefund.reply).toContain('https://shop.example/returns');
+    });
+
+    it('links our tracking page from the card instead of pasting a link into the web reply', async () => {
+      const { order, customer } = await createOrder(t.db, { shipments: [inTransit()] });
+      const res = await conversation()(`${orderNumberOf(order)} ${customer.email}`);
+      expect(res.shipments[0].trackingUrl).toMatch(/^http:\/\/wismo\.test\/t\/[A-Za-z0-9_-]{22}\?s=chat$/);
+      expect(res.reply).not.toContain('/t/');
+      expect(res.reply).not.toContain('https://www.ups.com');
+    });
+
+    it('stores a first turn, session and both lines, and serves the transcript to the session holder', async () => {
+      const first = await conversation()('where is my order?');
+      const transcript = await t.http.get(`/v1/chat/sessions/${first.sessionId}/transcript`);
+      expect(transcript.status).toBe(200);
+      expect(transcript.body.messages.map((m: { role: string }) => m.role)).toEqual(['shopper', 'bot']);
+      expect(transcript.body.messages[0].text).toBe('where is my order?');
+      expect(transcript.body.messages[1].text).toBe(first.reply);
+      const unknown = await t.http.get('/v1/chat/sessions/6f1c1e9e-0000-4000-8000-000000000001/transcript');
+      expect(unknown.status).toBe(404);
+    });
   });
 });

@@ -7,6 +7,11 @@ const SECRETS = {
   aftership: 'demo-aftership-secret',
   shippo: 'demo-shippo-token',
   generic: 'whsec_ZGVtby1nZW5lcmljLXNlY3JldC1mb3ItY2k=',
+  track17: 'demo-17track-api-key',
+  ship24: 'demo-ship24-secret',
+  shipengine: 'demo-shipengine-token',
+  karrio: 'demo-karrio-secret',
+  shopify: 'demo-shopify-secret',
 };
 
 /** CI plays the demo store in fast mode against a real instance and checks every notification type came out. */
@@ -23,6 +28,11 @@ describe('npm run demo -- --fast', () => {
         AFTERSHIP_WEBHOOK_SECRET: SECRETS.aftership,
         SHIPPO_WEBHOOK_TOKEN: SECRETS.shippo,
         GENERIC_WEBHOOK_SECRET: SECRETS.generic,
+        TRACK17_API_KEY: SECRETS.track17,
+        SHIP24_WEBHOOK_SECRET: SECRETS.ship24,
+        SHIPENGINE_WEBHOOK_TOKEN: SECRETS.shipengine,
+        KARRIO_WEBHOOK_SECRET: SECRETS.karrio,
+        SHOPIFY_WEBHOOK_SECRET: SECRETS.shopify,
       },
     });
     base = await serve(t);
@@ -50,7 +60,27 @@ describe('npm run demo -- --fast', () => {
     const providers = new Set(
       result.orders.flatMap((o) => o.shipments.flatMap((s) => s.steps.map((x) => x.provider))),
     );
-    expect([...providers].sort()).toEqual(['aftership', 'easypost', 'generic', 'shippo']);
+    expect([...providers].sort()).toEqual([
+      '17track',
+      'aftership',
+      'easypost',
+      'generic',
+      'karrio',
+      'ship24',
+      'shipengine',
+      'shippo',
+      'shopify',
+    ]);
+    // Every feed's journey reached the service and was accepted as new scans.
+    for (const provider of ['17track', 'ship24', 'shipengine', 'karrio', 'shopify']) {
+      const steps = result.orders.flatMap((o) =>
+        o.shipments.flatMap((s) => s.steps.filter((x) => x.provider === provider)),
+      );
+      expect({ provider, newEvents: steps.some((x) => x.result.newEvents > 0) }).toEqual({
+        provider,
+        newEvents: true,
+      });
+    }
   });
 
   it('leaves at least one live notification of every type in the database', async () => {

@@ -1,17 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { CLOCK, type Clock } from '../src/notifications/notification-planner.service';
+import { CLOCK, type Clock } from '../src/shared/clock';
 import { NotificationAttempt } from '../src/notifications/notification-attempt.entity';
 import { NotificationDispatcher } from '../src/notifications/notification-dispatcher.service';
 import { NotificationMaintenance } from '../src/notifications/notification-maintenance.service';
 import { Notification } from '../src/notifications/notification.entity';
-import { Suppression } from '../src/notifications/suppression.entity';
+import { Suppression } from '../src/channels/suppression.entity';
 import { QueueName } from '../src/queue/queue.constants';
 import { QueueService } from '../src/queue/queue.service';
 import { FakeTwilio, twilioError } from './support/fake-twilio';
 import { SmtpCatcher } from './support/smtp-catcher';
-import { bearer, QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
+import { putOrder } from './support/factories';
+import { QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
 import { postGenericEvent } from './support/webhooks';
 
 /**
@@ -30,28 +31,8 @@ const uniquePhone = () => `+1202555${String(1000 + (phoneCounter++ % 9000)).padS
 
 const postEvent = (t: TestApp, event: Record<string, unknown>) => postGenericEvent(t, GENERIC_SECRET, event);
 
-async function createOrder(t: TestApp, opts: { phone: string; email?: string | null }) {
-  const externalId = `WS-${randomUUID().slice(0, 8)}`;
-  const trackingNumber = `TN${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
-  const email = opts.email === undefined ? `faults.${externalId.toLowerCase()}@example.com` : opts.email;
-  const res = await t.http
-    .put(`/v1/orders/${externalId}`)
-    .set(bearer(t.adminKey))
-    .send({
-      customer: {
-        name: 'Jamie Rivera',
-        ...(email ? { email } : {}),
-        phone: opts.phone,
-        locale: 'en-US',
-        timeZone: 'America/New_York',
-        country: 'US',
-      },
-      promisedDate: '2026-12-05',
-      shipments: [{ carrier: 'UPS', trackingNumber }],
-    });
-  expect(res.status).toBe(201);
-  return { externalId, trackingNumber, orderId: res.body.id as string, email };
-}
+const createOrder = (t: TestApp, customer: { phone: string; email?: string | null }) =>
+  putOrder(t, { customer, promisedDate: '2026-12-05' });
 
 const outForDelivery = (trackingNumber: string) => ({
   carrier: 'ups',
@@ -220,6 +201,11 @@ describe.each(QUEUE_BACKENDS)('provider faults on the %s queue backend', (backen
     expect((await notificationsOf(t, second.orderId)).filter((n) => n.channel === 'sms')).toEqual([]);
     // ... and an SMS already queued for the number when the STOP arrived is skipped at send time.
     const [shipment] = await t.db.query('SELECT id FROM shipments WHERE order_id = $1', [second.orderId]);
+    // The message must match the parcel's state, or the send-time check cancels it (issue 16).
+    await t.db.query(
+      `UPDATE shipments SET status = 'exception', exception_reason = 'damaged' WHERE id = $1`,
+      [shipment.id],
+    );
     const queuedEarlier = randomUUID();
     await t.db.getRepository(Notification).insert({
       id: queuedEarlier,

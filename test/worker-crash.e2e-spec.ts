@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
@@ -9,7 +9,8 @@ import { NotificationAttempt } from '../src/notifications/notification-attempt.e
 import { Notification } from '../src/notifications/notification.entity';
 import { FakeTwilio } from './support/fake-twilio';
 import { SmtpCatcher } from './support/smtp-catcher';
-import { bearer, QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
+import { putOrder } from './support/factories';
+import { QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
 import { runDatabaseUrl, runPrefix, TEST_REDIS_URL } from './support/test-env';
 import { postGenericEvent } from './support/webhooks';
 
@@ -209,27 +210,17 @@ describe.each(QUEUE_BACKENDS)('a worker killed mid-send (%s queue backend)', (ba
       const customers: { phone: string; email: string; trackingNumber: string; orderId: string }[] = [];
       const base = 1000 + Math.floor(Math.random() * 8000);
       for (let i = 0; i < ORDERS; i++) {
-        const externalId = `WS-${randomUUID().slice(0, 8)}`;
-        const trackingNumber = `TN${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
         const phone = `+1202555${String(1000 + ((base + i) % 9000)).padStart(4, '0')}`;
-        const email = `crash.${externalId.toLowerCase()}@example.com`;
-        const res = await api.http
-          .put(`/v1/orders/${externalId}`)
-          .set(bearer(api.adminKey))
-          .send({
-            customer: {
-              name: 'Kim Lee',
-              email,
-              phone,
-              locale: 'en-US',
-              timeZone: 'America/New_York',
-              country: 'US',
-            },
-            promisedDate: '2026-12-05',
-            shipments: [{ carrier: 'UPS', trackingNumber }],
-          });
-        expect(res.status).toBe(201);
-        customers.push({ phone, email, trackingNumber, orderId: res.body.id as string });
+        const placed = await putOrder(api, {
+          customer: { name: 'Kim Lee', phone },
+          promisedDate: '2026-12-05',
+        });
+        customers.push({
+          phone,
+          email: placed.email!,
+          trackingNumber: placed.trackingNumber,
+          orderId: placed.orderId,
+        });
       }
       const orderIds = customers.map((c) => c.orderId);
       const all = () =>

@@ -363,6 +363,7 @@ export function serviceEnv(
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
     UNSUBSCRIBE_SECRET,
+    TRACKING_LINK_SECRET: UNSUBSCRIBE_SECRET.split('').reverse().join(''),
     PUBLIC_BASE_URL: 'http://wismo.reliability.test',
     ADMIN_API_KEY,
     GENERIC_WEBHOOK_SECRET: GENERIC_SECRET,
@@ -399,7 +400,10 @@ export async function readyStatus(svc: Service): Promise<number> {
 
 /** RSS in bytes from /metrics (`wismo_process_resident_memory_bytes`). */
 export async function rss(svc: Service): Promise<number> {
-  const text = await (await fetch(`${svc.url}/metrics`)).text();
+  // Production asks for an admin key on /metrics (or METRICS_TOKEN).
+  const text = await (
+    await fetch(`${svc.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_API_KEY}` } })
+  ).text();
   const m = /^wismo_process_resident_memory_bytes(?:\{[^}]*\})?\s+([0-9.e+]+)/m.exec(text);
   return m ? Number(m[1]) : NaN;
 }

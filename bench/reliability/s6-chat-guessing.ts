@@ -1,6 +1,7 @@
 /**
  * Scenario 6: guessed order numbers with wrong emails in the chat (POST /v1/chat/messages). The client IP comes from
- * X-Forwarded-For (trustProxy). Part A: one IP per session, 10 guesses per session (session lock-out). Part B: a few
+ * X-Forwarded-For, trusted from the local proxy only (TRUST_PROXY=loopback). Guesses never name the two control orders:
+ * failures are also counted per order, so a guessed order locks too (scenario 7 measures that). Part A: one IP per session, 10 guesses per session (session lock-out). Part B: a few
  * IPs, a fresh session per guess (client lock-out), two IPs guessing sequentially and two with 8 guesses in flight.
  * No tracking data may ever come back; the lock-out must engage. The per-IP rate limit is raised out of the way
  * (CHAT_RATE_LIMIT_PER_MINUTE=100000) so the lock-out is what is measured.
@@ -67,7 +68,12 @@ export async function scenarioChatGuessing(providers: Providers, opts: { attempt
   try {
     svc = await startService(
       's6 service',
-      serviceEnv(providers, databaseUrl, { REDIS_URL, QUEUE_PREFIX: prefix }),
+      serviceEnv(providers, databaseUrl, {
+        REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        TRUST_PROXY: 'loopback',
+        TRACKING_LINK_SECRET: 'rel-tracking-link-secret-0123456789',
+      }),
     );
     const real: OrderSpec[] = Array.from({ length: 20 }, (_, i) => ({
       externalId: `RLC-${500000 + i}`,
@@ -80,7 +86,7 @@ export async function scenarioChatGuessing(providers: Providers, opts: { attempt
     const guess = (k: number) => {
       const order =
         rand() < 0.5
-          ? real[Math.floor(rand() * real.length)].externalId
+          ? real[2 + Math.floor(rand() * (real.length - 2))].externalId
           : `RLC-${900000 + Math.floor(rand() * 99999)}`;
       return `Where is my order ${order}? My email is guess.${k}.${Math.floor(rand() * 1e6)}@example.net`;
     };

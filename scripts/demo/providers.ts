@@ -1,13 +1,27 @@
 /**
  * Webhook bodies shaped like the real providers' (EasyPost Event envelopes, AfterShip tracking_update, Shippo
- * track_updated, our generic format) and signed exactly as those providers sign them. Aggregators send the whole
+ * track_updated, our generic format, 17TRACK TRACKING_UPDATED, Ship24 trackings, ShipEngine API_TRACK, karrio
+ * tracker.updated, Shopify fulfillments/update) and signed exactly as those providers sign them. Aggregators send the whole
  * tracker each time (the full scan history so far); the generic format sends one scan.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { signKarrio, signShopify, signTrack17 } from '../../src/tracking/feed-signatures';
 import { signAfterShip, signEasyPost, signStandardWebhook } from '../../src/tracking/webhook-signature';
 
-export type Provider = 'easypost' | 'aftership' | 'shippo' | 'generic';
+export type Provider =
+  | 'easypost'
+  | 'aftership'
+  | 'shippo'
+  | 'generic'
+  | '17track'
+  | 'ship24'
+  | 'shipengine'
+  | 'karrio'
+  | 'shopify';
+
+/** The demo's Shopify shop (`X-Shopify-Shop-Domain`). */
+export const DEMO_SHOP = 'wismo-demo.myshopify.com';
 export type Stage =
   | 'pre_transit'
   | 'in_transit'
@@ -44,6 +58,11 @@ export interface WebhookSecrets {
   aftership: string;
   shippo: string;
   generic: string;
+  track17: string;
+  ship24: string;
+  shipengine: string;
+  karrio: string;
+  shopify: string;
 }
 
 export interface Tracker {
@@ -103,8 +122,53 @@ export function buildWebhook(tracker: Tracker, secrets: WebhookSecrets, nowSecon
       const scan = tracker.history[tracker.history.length - 1];
       return genericWebhook(tracker, scan, secrets.generic, nowSeconds);
     }
+    case '17track': {
+      const body = json(track17Push(tracker));
+      return { path: '/v1/webhooks/17track', headers: { sign: signTrack17(body, secrets.track17) }, body };
+    }
+    case 'ship24': {
+      const body = json(ship24Trackings(tracker));
+      return { path: '/v1/webhooks/ship24', headers: { authorization: `Bearer ${secrets.ship24}` }, body };
+    }
+    case 'shipengine': {
+      const body = json(shipEngineTrack(tracker));
+      return {
+        path: `/v1/webhooks/shipengine?token=${encodeURIComponent(secrets.shipengine)}`,
+        headers: {},
+        body,
+      };
+    }
+    case 'karrio': {
+      const body = json({ event: 'tracker.updated', data: karrioTracker(tracker) });
+      return {
+        path: '/v1/webhooks/karrio',
+        headers: { 'x-karrio-signature': signKarrio(body, secrets.karrio) },
+        body,
+      };
+    }
+    case 'shopify':
+      return shopifyWebhook('fulfillments/update', shopifyFulfillment(tracker, true), secrets.shopify);
   }
 }
+
+/** A Shopify webhook for the demo shop, signed as Shopify signs it. */
+export function shopifyWebhook(topic: string, payload: unknown, secret: string): SignedRequest {
+  const body = JSON.stringify(payload);
+  return {
+    path: '/v1/webhooks/shopify',
+    headers: {
+      'x-shopify-topic': topic,
+      'x-shopify-shop-domain': DEMO_SHOP,
+      'x-shopify-webhook-id': randomUUID(),
+      'x-shopify-hmac-sha256': signShopify(body, secret),
+    },
+    body,
+  };
+}
+
+/** Shopify ids are integers: stable ones derived from the order number and tracking number. */
+export const shopifyId = (...parts: string[]) =>
+  1_000_000 + (parseInt(stableId(...parts).slice(0, 10), 16) % 9_000_000_000);
 
 /** One scan in our generic format, signed Standard Webhooks style (used for the late, out-of-order scan too). */
 export function genericWebhook(
@@ -364,5 +428,225 @@ function shippoEvent(t: Tracker) {
       tracking_status: shippoEntry(t, newest),
       tracking_history: t.history.map((scan) => shippoEntry(t, scan)),
     },
+  };
+}
+
+// ---------------------------------------------------------------- 17TRACK
+
+const TRACK17: Record<Stage, [string, string, string]> = {
+  pre_transit: ['InfoReceived', 'InfoReceived', 'InfoReceived'],
+  in_transit: ['InTransit', 'InTransit_Other', 'Arrival'],
+  out_for_delivery: ['OutForDelivery', 'OutForDelivery_Other', 'OutForDelivery'],
+  attempt_failed: ['DeliveryFailure', 'DeliveryFailure_NoBody', 'OutForDelivery'],
+  available_for_pickup: ['AvailableForPickup', 'AvailableForPickup_Other', 'AvailableForPickup'],
+  delivered: ['Delivered', 'Delivered_Other', 'Delivered'],
+  exception: ['Exception', 'Exception_Other', 'Exception'],
+  returned: ['Exception', 'Exception_Returned', 'Returned'],
+};
+const TRACK17_REASON: Partial<Record<Reason, string>> = {
+  address_issue: 'DeliveryFailure_InvalidAddress',
+  lost: 'Exception_Lost',
+  delayed: 'Exception_Delayed',
+  damaged: 'Exception_Damage',
+};
+
+function track17Push(t: Tracker) {
+  const newest = t.history[t.history.length - 1];
+  const [status, sub] = TRACK17[newest.stage];
+  const reasonSub = newest.stage === 'exception' && newest.reason ? TRACK17_REASON[newest.reason] : undefined;
+  return {
+    event: 'TRACKING_UPDATED',
+    data: {
+      number: t.trackingNumber,
+      carrier: 100002,
+      param: null,
+      tag: t.orderNumber,
+      track_info: {
+        latest_status: {
+          status: reasonSub ? reasonSub.split('_')[0] : status,
+          sub_status: reasonSub ?? sub,
+          sub_status_descr: null,
+        },
+        time_metrics: { estimated_delivery_date: { source: 'Official', from: t.eta, to: t.eta } },
+        tracking: {
+          providers: [
+            {
+              provider: { key: 100002, name: t.carrier, alias: t.carrier },
+              events: [...t.history].reverse().map((scan) => ({
+                time_iso: localIso(scan.at, scan.zone),
+                time_utc: scan.at.toISOString(),
+                description: scan.description,
+                location: placeText(scan.place),
+                stage: TRACK17[scan.stage][2],
+              })),
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Ship24
+
+const SHIP24: Record<Stage, [string, string | null]> = {
+  pre_transit: ['info_received', 'data_order_created'],
+  in_transit: ['in_transit', null],
+  out_for_delivery: ['out_for_delivery', 'delivery_out_for_delivery'],
+  attempt_failed: ['failed_attempt', 'delivery_failed_attempt'],
+  available_for_pickup: ['available_for_pickup', 'delivery_ready_for_pickup'],
+  delivered: ['delivered', 'delivery_delivered'],
+  exception: ['exception', null],
+  returned: ['exception', 'exception_return_to_sender'],
+};
+
+function ship24Trackings(t: Tracker) {
+  const newest = t.history[t.history.length - 1];
+  const code = (scan: Scan) =>
+    scan.stage === 'exception' && scan.reason ? `exception_${scan.reason}` : SHIP24[scan.stage][1];
+  return {
+    trackings: [
+      {
+        metadata: { generatedAt: new Date().toISOString(), messageId: randomUUID() },
+        tracker: {
+          trackerId: stableId('ship24', t.trackingNumber),
+          trackingNumber: t.trackingNumber,
+          shipmentReference: t.orderNumber,
+          courierCode: [t.carrier],
+        },
+        shipment: {
+          statusMilestone: SHIP24[newest.stage][0],
+          statusCode: code(newest),
+          delivery: { estimatedDeliveryDate: t.eta ? `${t.eta}T18:00:00` : null },
+        },
+        // Ship24 pushes only the events found since the last push, newest first.
+        events: [newest].map((scan) => ({
+          eventId: stableId('ship24', t.trackingNumber, scan.at.toISOString(), scan.stage),
+          trackingNumber: t.trackingNumber,
+          eventTrackingNumber: t.trackingNumber,
+          status: scan.description,
+          occurrenceDatetime: localIso(scan.at, scan.zone).slice(0, 19),
+          location: placeText(scan.place),
+          courierCode: t.carrier,
+          statusCode: code(scan),
+          statusMilestone: SHIP24[scan.stage][0],
+        })),
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- ShipEngine
+
+const SHIPENGINE: Record<Stage, [string, string | null]> = {
+  pre_transit: ['AC', null],
+  in_transit: ['IT', null],
+  out_for_delivery: ['IT', 'OUT_FOR_DELIVERY'],
+  attempt_failed: ['AT', 'ATTEMPTED_DELIVERY'],
+  available_for_pickup: ['SP', 'AWAITING_COLLECTION_FROM_PICKUP_POINT'],
+  delivered: ['DE', null],
+  exception: ['EX', null],
+  returned: ['EX', 'RETURNED_TO_SENDER'],
+};
+
+function shipEngineTrack(t: Tracker) {
+  const newest = t.history[t.history.length - 1];
+  const [code, detail] = SHIPENGINE[newest.stage];
+  return {
+    resource_url: `https://api.shipengine.com/v1/tracking?carrier_code=${t.carrier}&tracking_number=${t.trackingNumber}`,
+    resource_type: 'API_TRACK',
+    data: {
+      tracking_number: t.trackingNumber,
+      status_code: code,
+      status_detail_code: detail,
+      status_description: newest.description,
+      carrier_status_description: newest.description,
+      estimated_delivery_date: t.eta ? `${t.eta}T00:00:00` : null,
+      actual_delivery_date: newest.stage === 'delivered' ? newest.at.toISOString() : null,
+      exception_description: newest.stage === 'exception' ? newest.description : null,
+      events: [...t.history].reverse().map((scan) => ({
+        occurred_at: scan.at.toISOString(),
+        carrier_occurred_at: localIso(scan.at, scan.zone).slice(0, 19),
+        description: scan.description,
+        city_locality: scan.place.city,
+        state_province: scan.place.state ?? '',
+        country_code: scan.place.country,
+        status_code: SHIPENGINE[scan.stage][0],
+      })),
+    },
+  };
+}
+
+// ---------------------------------------------------------------- karrio
+
+const KARRIO: Record<Stage, string> = {
+  pre_transit: 'pending',
+  in_transit: 'in_transit',
+  out_for_delivery: 'out_for_delivery',
+  attempt_failed: 'delivery_failed',
+  available_for_pickup: 'ready_for_pickup',
+  delivered: 'delivered',
+  exception: 'on_hold',
+  returned: 'return_to_sender',
+};
+
+function karrioTracker(t: Tracker) {
+  const newest = t.history[t.history.length - 1];
+  return {
+    id: `trk_${stableId('karrio', t.trackingNumber)}`,
+    object_type: 'tracker',
+    carrier_name: t.carrier,
+    carrier_id: t.carrier,
+    tracking_number: t.trackingNumber,
+    status:
+      newest.stage === 'exception' && newest.reason === 'delayed' ? 'delivery_delayed' : KARRIO[newest.stage],
+    delivered: newest.stage === 'delivered',
+    estimated_delivery: t.eta,
+    test_mode: false,
+    events: [...t.history].reverse().map((scan) => {
+      const local = localIso(scan.at, scan.zone);
+      return {
+        date: local.slice(0, 10),
+        time: local.slice(11, 16),
+        description: scan.description,
+        location: placeText(scan.place),
+        code: KARRIO[scan.stage],
+      };
+    }),
+    messages: [],
+    meta: {},
+    metadata: { order: t.orderNumber },
+  };
+}
+
+// ---------------------------------------------------------------- Shopify
+
+const SHOPIFY: Record<Stage, string> = {
+  pre_transit: 'label_purchased',
+  in_transit: 'in_transit',
+  out_for_delivery: 'out_for_delivery',
+  attempt_failed: 'attempted_delivery',
+  available_for_pickup: 'ready_for_pickup',
+  delivered: 'delivered',
+  exception: 'failure',
+  returned: 'failure',
+};
+
+/** The order's fulfillment as Shopify's REST Fulfillment, with the newest scan as its `shipment_status`. */
+export function shopifyFulfillment(
+  t: Pick<Tracker, 'carrier' | 'trackingNumber' | 'orderNumber' | 'history'>,
+  withStatus: boolean,
+) {
+  const newest = t.history[t.history.length - 1];
+  return {
+    id: shopifyId('fulfillment', t.trackingNumber),
+    order_id: shopifyId('order', t.orderNumber),
+    status: 'success',
+    tracking_company: t.carrier,
+    tracking_number: t.trackingNumber,
+    tracking_numbers: [t.trackingNumber],
+    tracking_url: null,
+    shipment_status: withStatus && newest ? SHOPIFY[newest.stage] : null,
+    updated_at: newest ? localIso(newest.at, newest.zone) : new Date().toISOString(),
   };
 }

@@ -52,6 +52,8 @@ export interface CustomerSpec {
 }
 
 export interface OrderSpec {
+  /** Where the order comes from: the store's API (`PUT /v1/orders`, the default) or Shopify's order webhooks. */
+  source?: 'api' | 'shopify';
   customer: CustomerSpec;
   /** Promised delivery date, in days after the anchor's local date. */
   promisedInDays: number;
@@ -131,6 +133,8 @@ const tn = {
   usps: () => `94001${digits(17)}`,
   fedex: () => digits(12),
   dhl: () => digits(10),
+  /** DHL Paket (Germany): 20 digits starting 00340434 on the label's barcode. */
+  dhlPaket: () => `00340434${digits(12)}`,
   dpd: () => `0${digits(13)}`,
   gls: () => digits(11),
   royalMail: () => `${alnum(2).replace(/\d/g, 'A')}${digits(9)}GB`,
@@ -297,11 +301,11 @@ export const DEMO_ORDERS: OrderSpec[] = [
     promisedInDays: -3,
     shipments: [
       {
-        story: 'failed attempt, waiting at a pickup point for 4 days (pickup reminder)',
+        story: 'failed attempt, waiting at a Packstation for 4 days (pickup reminder)',
         provider: 'generic',
-        providerCarrier: 'dhl',
-        orderCarrier: 'DHL',
-        trackingNumber: tn.dhl,
+        providerCarrier: 'DHL Paket',
+        orderCarrier: 'DHL Paket',
+        trackingNumber: tn.dhlPaket,
         steps: [
           { h: 140, stage: 'pre_transit', text: 'Sendungsdaten übermittelt', at: place.leipzig, eta: -3 },
           { h: 136, stage: 'in_transit', text: 'Im Start-Paketzentrum bearbeitet', at: place.leipzig },
@@ -613,6 +617,60 @@ export const DEMO_ORDERS: OrderSpec[] = [
         place.mississauga,
         place.mississauga,
         place.toronto,
+      ]),
+    ],
+  },
+  // The feeds of issue 21: one journey each through 17TRACK, Ship24, ShipEngine and karrio, and a Shopify order whose
+  // fulfillment's shipment_status is its only tracking.
+  {
+    customer: cust('Grace Lee', 'grace.lee', '+1 312-555-0176', 'en-US', CHI, 'US', '60614'),
+    promisedInDays: 0,
+    shipments: [
+      journeys.onTime('17track', 'UPS', 'UPS', tn.ups, [place.louisville, place.hodgkins, place.chicago]),
+    ],
+  },
+  {
+    customer: cust('Chloé Girard', 'chloe.girard', '+33 6 23 45 67 89', 'fr-FR', PAR, 'FR', '69002'),
+    promisedInDays: 0,
+    shipments: [
+      journeys.outForDelivery('ship24', 'colissimo', 'Colissimo', tn.colissimo, [
+        place.chilly,
+        place.lyon,
+        place.lyon,
+      ]),
+    ],
+  },
+  {
+    customer: cust('Ethan Clark', 'ethan.clark', '+1 213-555-0167', 'en-US', LA, 'US', '90012'),
+    promisedInDays: 0,
+    shipments: [
+      journeys.onTime('shipengine', 'usps', 'USPS', tn.usps, [
+        place.ontario,
+        place.losAngeles,
+        place.losAngeles,
+      ]),
+    ],
+  },
+  {
+    customer: cust('Jonas Wagner', 'jonas.wagner', '+49 160 9876543', 'de-DE', BER, 'DE', '20095'),
+    promisedInDays: 1,
+    shipments: [
+      journeys.inTransit('karrio', 'dhl_parcel_de', 'DHL', tn.dhl, [
+        place.leipzig,
+        place.hamburg,
+        place.hamburg,
+      ]),
+    ],
+  },
+  {
+    source: 'shopify',
+    customer: cust('Léa Tremblay', 'lea.tremblay', '+1 514-555-0131', 'fr-CA', TOR, 'CA', 'H2X 1Y4'),
+    promisedInDays: 0,
+    shipments: [
+      journeys.outForDelivery('shopify', 'Canada Post', 'Canada Post', tn.canadaPost, [
+        place.mississauga,
+        place.montreal,
+        place.montreal,
       ]),
     ],
   },

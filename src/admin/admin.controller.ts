@@ -1,44 +1,27 @@
-import { Controller, Get, Header, Query, Req } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { Public, Roles } from '../auth/auth.decorators';
-import { adminIndexPage } from './admin-index.page';
-import { frontPage } from './front.page';
+import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Inject } from '@nestjs/common';
 import { SmsSender } from '../channels/sms.sender';
 import { EmailSender } from '../channels/email.sender';
 import { OrderSearchResult, OrderSearchService } from './order-search.service';
-import { SUPPORT_PAGE_CSP } from '../common/page-security';
-import { supportPage } from './support.page';
-
-/** Script-free pages (the index) can forbid scripts entirely. */
-const STATIC_PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+import { PageRenderer } from '../pages/page-renderer.service';
 
 /** Support tools: order search, the support page that uses it, and the index of support pages. */
 @ApiTags('support')
 @ApiBearerAuth()
 @Controller()
 export class AdminController {
-  // Built once: the pages hold no data, so they never change while the process runs.
-  private readonly indexPage = adminIndexPage();
-  private readonly frontPageHtml: string;
-  private readonly ordersPage = supportPage();
-
   constructor(
     private readonly search: OrderSearchService,
-    @Inject(APP_CONFIG) config: AppConfig,
-    sms: SmsSender,
-    email: EmailSender,
-  ) {
-    this.frontPageHtml = frontPage({
-      brand: config.brand.name,
-      sms: sms.provider,
-      email: email.provider,
-      queue: config.queue.redisUrl ? 'Redis' : 'PostgreSQL',
-    });
-  }
+    private readonly pages: PageRenderer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sms: SmsSender,
+    private readonly email: EmailSender,
+  ) {}
 
   @Get('v1/admin/search')
   @Roles('support')
@@ -65,35 +48,39 @@ export class AdminController {
   @Get()
   @Public()
   @ApiExcludeEndpoint()
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', STATIC_PAGE_CSP)
-  @Header('x-frame-options', 'DENY')
-  front(): string {
-    return this.frontPageHtml;
+  async front(@Res() reply: FastifyReply): Promise<void> {
+    await this.pages.send(reply, 'site/front', {
+      title: 'Wismo',
+      styles: ['site.css'],
+      brand: this.config.brand.name,
+      smsProvider: this.sms.provider === 'twilio' ? 'Twilio' : null,
+      emailProvider: this.email.provider === 'smtp' ? 'SMTP' : null,
+      queue: this.config.queue.redisUrl ? 'Redis' : 'PostgreSQL',
+    });
   }
 
   @Get('admin')
   @Public()
   @ApiExcludeEndpoint()
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', STATIC_PAGE_CSP)
-  @Header('cache-control', 'no-store')
-  @Header('x-frame-options', 'DENY')
-  @Header('referrer-policy', 'no-referrer')
-  index(): string {
-    return this.indexPage;
+  async index(@Res() reply: FastifyReply): Promise<void> {
+    await this.pages.send(
+      reply,
+      'support/home',
+      { title: 'Support · Wismo', section: 'home', scripts: ['support-home.js'] },
+      { layout: 'support' },
+    );
   }
 
   @Get('admin/orders')
   @Public()
   @ApiExcludeEndpoint()
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', SUPPORT_PAGE_CSP)
-  @Header('cache-control', 'no-store')
-  @Header('x-frame-options', 'DENY')
-  @Header('referrer-policy', 'no-referrer')
-  orders(): string {
+  async orders(@Res() reply: FastifyReply): Promise<void> {
     // Public: the page holds no data; it asks for a key and every API call it makes is authenticated.
-    return this.ordersPage;
+    await this.pages.send(
+      reply,
+      'support/orders',
+      { title: 'Orders · Wismo support', section: 'orders', signIn: true, scripts: ['support-orders.js'] },
+      { layout: 'support' },
+    );
   }
 }

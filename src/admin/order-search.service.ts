@@ -39,14 +39,14 @@ export class OrderSearchService {
     const phoneSuffix = PHONE_LIKE.test(q) && digits.length >= MIN_PHONE_DIGITS ? `%${digits}` : null;
     const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows: Row[] = await this.dataSource.query(
-      `SELECT o.external_id, c.name, o.created_at,
+      // H1 (issue 14): the contact details given with each order, not the shared customer row's.
+      `SELECT o.external_id, o.contact_name AS name, o.created_at,
               (SELECT count(*) FROM shipments s2 WHERE s2.order_id = o.id) AS shipments
          FROM orders o
-         JOIN customers c ON c.id = o.customer_id
         WHERE o.external_id LIKE $2 ESCAPE '\\'
            OR o.id IN (SELECT s.order_id FROM shipments s WHERE s.tracking_number IN ($1, $3) AND s.order_id IS NOT NULL)
-           OR c.email = $4
-           OR c.phone LIKE $5
+           OR o.contact_email = $4
+           OR o.contact_phone LIKE $5
         ORDER BY (o.external_id = $1) DESC, o.created_at DESC
         LIMIT ${SEARCH_LIMIT}`,
       [q, prefix, q.toUpperCase(), email, phoneSuffix],

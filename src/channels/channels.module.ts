@@ -1,10 +1,11 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Notification } from '../notifications/notification.entity';
-import { Suppression } from '../notifications/suppression.entity';
-import { Customer } from '../tracking/customer.entity';
+import { AuthModule } from '../auth/auth.module';
+import { PagesModule } from '../pages/pages.module';
+import { Suppression } from './suppression.entity';
+import { ChannelHooks } from './channel-hooks';
 import { EmailSender } from './email.sender';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxEmailSender } from './outbox-email.sender';
@@ -26,11 +27,11 @@ const logger = new Logger('ChannelsModule');
 /**
  * Owns the transports (Twilio SMS, SMTP email, or the outbox when a provider is not configured), the
  * suppression list, unsubscribe links and the provider callbacks (Twilio status and inbound, unsubscribe).
- * Global: the notification worker and the chat inject `SmsSender` / `EmailSender` without importing it.
+ * Depends on no feature: delivery receipts and inbound texts go to whoever registered with ChannelHooks
+ * (notifications, chat), so notifications and chat import this module and never the reverse.
  */
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxMessage, Suppression, Notification, Customer])],
+  imports: [TypeOrmModule.forFeature([OutboxMessage, Suppression]), AuthModule, PagesModule],
   controllers: [TwilioWebhookController, UnsubscribeController, OutboxController],
   providers: [
     SuppressionService,
@@ -38,6 +39,7 @@ const logger = new Logger('ChannelsModule');
     UnsubscribeService,
     TwilioWebhookService,
     OutboxService,
+    ChannelHooks,
     {
       provide: SmsSender,
       inject: [APP_CONFIG, SuppressionService, getRepositoryToken(OutboxMessage)],
@@ -73,6 +75,6 @@ const logger = new Logger('ChannelsModule');
       },
     },
   ],
-  exports: [SmsSender, EmailSender, UnsubscribeTokens, SuppressionService],
+  exports: [SmsSender, EmailSender, UnsubscribeTokens, SuppressionService, ChannelHooks],
 })
 export class ChannelsModule {}

@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import Handlebars from 'handlebars';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Public } from '../auth/auth.decorators';
 import { AppException } from '../common/app.exception';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { PAGE_HEADERS } from './html-escape';
+import { PageRenderer } from '../pages/page-renderer.service';
 import { EmailSender } from './email.sender';
-import { outboxPage } from './outbox.page';
+import type { OutboxMessage } from './outbox-message.entity';
 import { OutboxQuery } from './outbox.query';
 import { OutboxPage, OutboxService } from './outbox.service';
 import { SmsSender } from './sms.sender';
@@ -28,6 +29,7 @@ export class OutboxController {
     private readonly guard: ApiKeyGuard,
     private readonly sms: SmsSender,
     private readonly email: EmailSender,
+    private readonly pages: PageRenderer,
   ) {}
 
   @Get('v1/outbox')
@@ -54,13 +56,33 @@ export class OutboxController {
       limit: query.limit ?? DEFAULT_LIMIT,
       before: query.before,
     });
-    const html = outboxPage({
-      ...page,
-      channel: query.channel,
-      smsConfigured: this.sms.provider !== 'outbox',
-      emailConfigured: this.email.provider !== 'outbox',
+    const captured = [this.sms.provider === 'outbox' && 'SMS', this.email.provider === 'outbox' && 'email']
+      .filter(Boolean)
+      .join(' and ');
+    const tab = (label: string, channel?: 'sms' | 'email') => ({
+      label,
+      href: `/outbox${channel ? `?channel=${channel}` : ''}`,
+      current: query.channel === channel,
     });
-    await reply.status(200).headers(PAGE_HEADERS).send(html);
+    const older = page.nextBefore
+      ? `/outbox?${new URLSearchParams({ ...(query.channel ? { channel: query.channel } : {}), before: page.nextBefore })}`
+      : null;
+    await this.pages.send(
+      reply,
+      'support/outbox',
+      {
+        title: 'Outbox · Wismo',
+        section: 'outbox',
+        scripts: ['support-home.js'],
+        note: captured
+          ? `No provider is configured for ${captured}: those messages are captured here instead of being sent.`
+          : 'Both channels have a provider configured; this shows what was captured before.',
+        tabs: [tab('All'), tab('SMS', 'sms'), tab('Email', 'email')],
+        items: page.items.map(outboxItemView),
+        moreHref: older,
+      },
+      { layout: 'support' },
+    );
   }
 
   private async authorize(request: FastifyRequest): Promise<void> {
@@ -75,4 +97,25 @@ export class OutboxController {
       );
     }
   }
+}
+
+/** One captured message as the outbox view shows it (views/support/outbox.hbs). */
+function outboxItemView(m: OutboxMessage) {
+  return {
+    channel: m.channel,
+    channelLabel: m.channel === 'sms' ? 'SMS' : 'Email',
+    to: m.to,
+    createdAt: m.createdAt.toISOString(),
+    createdAtText: `${m.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`,
+    notificationId: m.notificationId,
+    text: m.text,
+    segments: m.segments ?? 0,
+    encoding: m.encoding ?? '?',
+    characters: Array.from(m.text).length,
+    subject: m.subject ?? '(no subject)',
+    headers: Object.entries(m.headers ?? {}).map(([name, value]) => ({ name, value })),
+    // Shown in a sandboxed srcdoc frame: Handlebars escapes it into the attribute, the frame parses it.
+    // A text-only email becomes a <pre> document: escaped once for that document, once more by the view.
+    html: m.html ?? `<pre>${Handlebars.escapeExpression(m.text)}</pre>`,
+  };
 }

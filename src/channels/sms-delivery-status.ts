@@ -1,19 +1,9 @@
-import type { NotificationStatus } from '../notifications/notification.types';
+import type { NotificationStatus } from '../shared/notification.types';
 
 /**
- * Twilio delivery callbacks arrive late, duplicated and out of order, so a message's status only moves
- * forward: pending < queued < sending < sent < delivered. `failed` (Twilio's undelivered / failed) is terminal
- * like `delivered` and neither overwrites the other: a late failure report never undoes a delivery.
+ * Twilio's message statuses in our vocabulary. Which of them may replace which (receipts arrive late, duplicated
+ * and out of order) is decided by the owner of the message records: notifications/notification-status.ts.
  */
-const RANK: Partial<Record<NotificationStatus, number>> = {
-  pending: 0,
-  queued: 1,
-  sending: 2,
-  sent: 3,
-  delivered: 4,
-  failed: 4,
-};
-
 const TWILIO_TO_NOTIFICATION: Readonly<Record<string, NotificationStatus>> = {
   accepted: 'queued',
   scheduled: 'queued',
@@ -29,17 +19,4 @@ const TWILIO_TO_NOTIFICATION: Readonly<Record<string, NotificationStatus>> = {
 /** Our status for a Twilio `MessageStatus`, or null for ones that say nothing about delivery (`receiving`, …). */
 export function notificationStatusFor(messageStatus: string | undefined): NotificationStatus | null {
   return TWILIO_TO_NOTIFICATION[(messageStatus ?? '').trim().toLowerCase()] ?? null;
-}
-
-/** The statuses a notification may be in for `next` to replace it. Skipped and cancelled are never touched. */
-export function statusesBefore(next: NotificationStatus): NotificationStatus[] {
-  const target = RANK[next];
-  if (target === undefined) return [];
-  return (Object.entries(RANK) as Array<[NotificationStatus, number]>)
-    .filter(([, r]) => r < target)
-    .map(([s]) => s);
-}
-
-export function canMove(from: NotificationStatus, to: NotificationStatus): boolean {
-  return statusesBefore(to).includes(from);
 }

@@ -1,5 +1,5 @@
 import { ChannelError, SendResult, SmsMessage } from './channel.types';
-import { analyzeSms, SmsAnalysis } from './sms-segments';
+import { analyzeSms, SmsAnalysis } from '../shared/sms-segments';
 
 /**
  * How SMS leave the service. `TwilioSmsSender` or `OutboxSmsSender`, chosen by configuration in

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { Suppression } from '../notifications/suppression.entity';
+import { Suppression } from './suppression.entity';
 
 export type SuppressionChannel = 'sms' | 'email';
 export type SuppressionReason = 'stop' | 'undeliverable' | 'unsubscribe' | 'hard_bounce';

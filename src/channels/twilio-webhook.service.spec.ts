@@ -1,7 +1,5 @@
-import type { ModuleRef } from '@nestjs/core';
-import type { Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
-import type { Notification } from '../notifications/notification.entity';
+import { ChannelHooks } from './channel-hooks';
 import type { InboundSmsHandler } from './inbound-sms.handler';
 import type { SuppressionService } from './suppression.service';
 import { TwilioWebhookService } from './twilio-webhook.service';
@@ -9,19 +7,11 @@ import { TwilioWebhookService } from './twilio-webhook.service';
 /** The inbound reply paths that need no database: HELP and text handed to the chat (or not). */
 describe('TwilioWebhookService.handleInbound', () => {
   const config = { brand: { name: 'Shop & Co', supportUrl: 'https://help.example/?a=1&b=2' } } as AppConfig;
-  const noModule = {
-    get: () => {
-      throw new Error('not found');
-    },
-  } as unknown as ModuleRef;
-  const service = (handler?: InboundSmsHandler) =>
-    new TwilioWebhookService(
-      config,
-      null as unknown as Repository<Notification>,
-      null as unknown as SuppressionService,
-      noModule,
-      handler,
-    );
+  const service = (handler?: InboundSmsHandler) => {
+    const hooks = new ChannelHooks();
+    if (handler) hooks.answerInboundSms(handler);
+    return new TwilioWebhookService(config, null as unknown as SuppressionService, hooks);
+  };
 
   it('acknowledges when no chat handler exists', async () => {
     expect(await service().handleInbound({ From: '+15005550006', Body: 'where is it?' })).toBe(

@@ -1,13 +1,8 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Notification } from '../notifications/notification.entity';
-import { INBOUND_SMS_HANDLER } from './inbound-sms.handler';
-import type { InboundSmsHandler } from './inbound-sms.handler';
+import { ChannelHooks } from './channel-hooks';
 import { E164 } from './sms.sender';
-import { notificationStatusFor, statusesBefore } from './sms-delivery-status';
+import { notificationStatusFor } from './sms-delivery-status';
 import { smsKeywordOf } from './sms-keywords';
 import { SuppressionService } from './suppression.service';
 import { TWIML_EMPTY, twimlMessage } from './twiml';
@@ -20,17 +15,18 @@ export type StatusOutcome = 'updated' | 'stale' | 'unknown_message' | 'ignored_s
 /** Twilio waits 15 s for a TwiML answer; past this the shopper gets the acknowledgement instead. */
 const HANDLER_TIMEOUT_MS = 10_000;
 
-/** What Twilio's delivery callbacks and inbound texts do to our records. Signatures are checked before this. */
+/**
+ * What Twilio's delivery callbacks and inbound texts do. Signatures are checked before this. Delivery receipts are
+ * handed to the owner of the message records (notifications) through ChannelHooks; suppressions are our own.
+ */
 @Injectable()
 export class TwilioWebhookService {
   private readonly logger = new Logger(TwilioWebhookService.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     private readonly suppressions: SuppressionService,
-    private readonly moduleRef: ModuleRef,
-    @Optional() @Inject(INBOUND_SMS_HANDLER) private handler?: InboundSmsHandler,
+    private readonly hooks: ChannelHooks,
   ) {}
 
   async handleStatus(params: TwilioParams): Promise<StatusOutcome> {
@@ -40,29 +36,17 @@ export class TwilioWebhookService {
     const errorCode = first(params.ErrorCode)?.trim() || null;
     const failed = next === 'failed';
 
-    // One conditional UPDATE: concurrent and out-of-order callbacks can only ever move the row forward.
-    const [rows] = (await this.notifications.query(
-      `UPDATE notifications
-          SET status = $2::varchar,
-              delivered_at = CASE WHEN $2::varchar = 'delivered' THEN now() ELSE delivered_at END,
-              status_reason = CASE WHEN $3::varchar IS NOT NULL THEN $3::varchar ELSE status_reason END,
-              error_code = CASE WHEN $3::varchar IS NOT NULL THEN $4::varchar ELSE error_code END,
-              updated_at = now()
-        WHERE provider_message_id = $1 AND status = ANY($5::varchar[])
-        RETURNING id`,
-      [
-        sid,
-        next,
-        failed ? `twilio_${first(params.MessageStatus) ?? 'failed'}`.slice(0, 60) : null,
-        errorCode,
-        statusesBefore(next),
-      ],
-    )) as [Array<{ id: string }>, number];
-
-    const known = rows.length
-      ? rows[0]
-      : await this.notifications.findOne({ where: { providerMessageId: sid }, select: { id: true } });
-    if (!known) {
+    const receipts = this.hooks.deliveryReceipts;
+    const { notificationId, moved } = receipts
+      ? await receipts.apply({
+          providerMessageId: sid,
+          status: next,
+          failure: failed
+            ? { reason: `twilio_${first(params.MessageStatus) ?? 'failed'}`.slice(0, 60), errorCode }
+            : null,
+        })
+      : { notificationId: null, moved: false };
+    if (!notificationId) {
       this.logger.log({ messageSid: sid }, 'Status callback for an unknown message; ignored');
       return 'unknown_message';
     }
@@ -73,13 +57,16 @@ export class TwilioWebhookService {
         await this.suppressions.suppress('sms', to, c.code === '21610' ? 'stop' : 'undeliverable', c.code);
       }
       if (!c.known)
-        this.logger.warn({ notificationId: known.id, code: c.code }, 'Unrecognised Twilio delivery error');
+        this.logger.warn(
+          { notificationId: notificationId, code: c.code },
+          'Unrecognised Twilio delivery error',
+        );
     }
     this.logger.log(
-      { notificationId: known.id, messageSid: sid, status: next, errorCode, moved: rows.length > 0 },
+      { notificationId: notificationId, messageSid: sid, status: next, errorCode, moved },
       'Twilio status callback',
     );
-    return rows.length ? 'updated' : 'stale';
+    return moved ? 'updated' : 'stale';
   }
 
   /** The TwiML answer to an inbound text. */
@@ -112,7 +99,7 @@ export class TwilioWebhookService {
   private async chatReply(from: string, text: string, sid: string | undefined): Promise<string> {
     const { name, supportUrl } = this.config.brand;
     const acknowledgement = `${name}: thanks, we got your message. For help with an order: ${supportUrl}`;
-    const handler = this.resolveHandler();
+    const handler = this.hooks.inboundSms;
     if (!handler) return acknowledgement;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -136,20 +123,6 @@ export class TwilioWebhookService {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /**
-   * The handler injected through the token, or one provided anywhere in the app: the chat module depends on
-   * this one for sending, so it may not be able to export the token to it without a cycle.
-   */
-  private resolveHandler(): InboundSmsHandler | undefined {
-    if (this.handler) return this.handler;
-    try {
-      this.handler = this.moduleRef.get<InboundSmsHandler>(INBOUND_SMS_HANDLER, { strict: false });
-    } catch {
-      return undefined;
-    }
-    return this.handler;
   }
 }
 

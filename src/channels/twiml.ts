@@ -1,5 +1,3 @@
-import { escapeXml } from './html-escape';
-
 /** TwiML answers to an inbound SMS webhook. */
 
 /** No reply: Twilio sends nothing (used for STOP/START, which Twilio itself confirms). */
@@ -16,4 +14,14 @@ export function twimlMessage(text: string): string {
           .join('')}…`
       : text;
   return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(body)}</Message></Response>`;
+}
+
+/** XML text escaping for TwiML (HTML pages are escaped by Handlebars, src/pages/page-renderer.service.ts). */
+function escapeXml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

@@ -4,10 +4,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { PAGE_HEADERS } from './html-escape';
+import { PageRenderer } from '../pages/page-renderer.service';
 import { UnsubscribeService } from './unsubscribe.service';
 import { UNSUBSCRIBE_PATH, UnsubscribeTokens } from './unsubscribe-tokens.service';
-import { confirmPage, donePage, invalidLinkPage } from './unsubscribe.page';
 
 /**
  * The unsubscribe link of non-essential emails. GET shows a confirmation page (mail scanners open links, so
@@ -23,6 +22,7 @@ export class UnsubscribeController implements OnModuleInit {
     private readonly tokens: UnsubscribeTokens,
     private readonly service: UnsubscribeService,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly pages: PageRenderer,
   ) {}
 
   /**
@@ -51,11 +51,11 @@ export class UnsubscribeController implements OnModuleInit {
   @ApiOperation({ summary: 'Unsubscribe confirmation page for a signed token' })
   async page(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
     const claim = this.tokens.verify(typeof token === 'string' ? token : null);
-    if (!claim) return this.send(reply, 400, invalidLinkPage(this.config.brand));
+    if (!claim) return this.send(reply, 400, { state: 'invalid' });
     const state = await this.service.state(claim);
-    if (state !== 'subscribed') return this.send(reply, 200, donePage(this.config.brand, true));
+    if (state !== 'subscribed') return this.send(reply, 200, { state: 'done', alreadyDone: true });
     const action = `${UNSUBSCRIBE_PATH}?token=${encodeURIComponent(token as string)}`;
-    return this.send(reply, 200, confirmPage(this.config.brand, action));
+    return this.send(reply, 200, { state: 'confirm', action });
   }
 
   @Post()
@@ -65,12 +65,34 @@ export class UnsubscribeController implements OnModuleInit {
   })
   async unsubscribe(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
     const claim = this.tokens.verify(typeof token === 'string' ? token : null);
-    if (!claim) return this.send(reply, 400, invalidLinkPage(this.config.brand));
+    if (!claim) return this.send(reply, 400, { state: 'invalid' });
     const created = await this.service.unsubscribe(claim);
-    return this.send(reply, 200, donePage(this.config.brand, !created));
+    return this.send(reply, 200, { state: 'done', alreadyDone: !created });
   }
 
-  private async send(reply: FastifyReply, status: number, html: string): Promise<void> {
-    await reply.status(status).headers(PAGE_HEADERS).send(html);
+  private async send(
+    reply: FastifyReply,
+    status: number,
+    view:
+      { state: 'confirm'; action: string } | { state: 'done'; alreadyDone: boolean } | { state: 'invalid' },
+  ): Promise<void> {
+    const titles = {
+      confirm: 'Unsubscribe from shipping updates',
+      done: 'Unsubscribed',
+      invalid: 'Link not valid',
+    };
+    await this.pages.send(
+      reply,
+      'site/unsubscribe',
+      {
+        ...view,
+        title: `${titles[view.state]} · ${this.config.brand.name}`,
+        styles: ['site.css'],
+        bodyClass: 'centered',
+        brand: this.config.brand.name,
+        supportUrl: this.config.brand.supportUrl,
+      },
+      { status },
+    );
   }
 }

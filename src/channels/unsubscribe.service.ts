@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Customer } from '../tracking/customer.entity';
+import { DataSource } from 'typeorm';
 import { SuppressionService } from './suppression.service';
 import { UnsubscribeClaim } from './unsubscribe-tokens.service';
 
@@ -16,7 +14,7 @@ export class UnsubscribeService {
   private readonly logger = new Logger(UnsubscribeService.name);
 
   constructor(
-    @InjectRepository(Customer) private readonly customers: Repository<Customer>,
+    private readonly dataSource: DataSource,
     private readonly suppressions: SuppressionService,
   ) {}
 
@@ -43,10 +41,11 @@ export class UnsubscribeService {
   private async emailOf(customerId: string): Promise<string | null> {
     // A token carries whatever id was signed; only a UUID can match, and PostgreSQL rejects anything else loudly.
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(customerId)) return null;
-    const customer = await this.customers.findOne({
-      where: { id: customerId },
-      select: { id: true, email: true },
-    });
+    // Read-only from tracking's table by SQL: channels sit below tracking and import none of its classes.
+    const [customer]: { email: string | null }[] = await this.dataSource.query(
+      'SELECT email FROM customers WHERE id = $1',
+      [customerId],
+    );
     return customer?.email ? customer.email.trim().toLowerCase() : null;
   }
 }

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException } from '../common/app.exception';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { SlidingWindowRateLimiter } from './chat-rate-limiter';
+import { ChatLimiter } from './chat-rate-limiter';
 
 /** CORS headers for an allowed store origin; none otherwise, so the browser refuses the cross-origin call. */
 export function applyChatCors(config: AppConfig, request: FastifyRequest, reply: FastifyReply): void {
@@ -17,23 +17,23 @@ export function applyChatCors(config: AppConfig, request: FastifyRequest, reply:
 }
 
 /**
- * The public chat endpoint's front door: CORS headers and the per-IP rate limit. A guard rather than code in the
- * handler because guards run before validation, so a rejected request is still counted and still readable by
- * the store page that sent it.
+ * The public chat endpoint's front door: CORS headers and the per-IP rate limit (shared by every API process; the
+ * address is the TCP peer unless TRUST_PROXY names the proxy in front). A guard rather than code in the handler
+ * because guards run before validation, so a rejected request is still counted and still readable by the store
+ * page that sent it.
  */
 @Injectable()
 export class ChatEdgeGuard implements CanActivate {
-  private readonly limiter: SlidingWindowRateLimiter;
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limiter: ChatLimiter,
+  ) {}
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.limiter = new SlidingWindowRateLimiter(config.chat.rateLimitPerMinute);
-  }
-
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     applyChatCors(this.config, request, http.getResponse<FastifyReply>());
-    const decision = this.limiter.hit(request.ip);
+    const decision = await this.limiter.hitRequest(request.ip);
     if (!decision.allowed) {
       throw new AppException(
         'rate_limited',

@@ -4,6 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { In, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { sessionLogId } from './chat-rate-limiter';
 import { QueueService } from '../queue/queue.service';
 import { JobName, QueueName } from '../queue/queue.constants';
 import { Order } from '../tracking/order.entity';
@@ -58,7 +59,9 @@ export class ChatHandoffService {
         webhookStatus: webhook ? 'pending' : 'not_configured',
       }),
     );
-    this.logger.log(`Chat session ${session.id} handed off (${reason}) as ${handoff.id}`);
+    this.logger.log(
+      `Chat session ${sessionLogId(this.config, session.id)} handed off (${reason}) as ${handoff.id}`,
+    );
     return handoff;
   }
 

@@ -1,26 +1,40 @@
-import { SlidingWindowRateLimiter } from './chat-rate-limiter';
+import { normaliseIdentifier, Semaphore } from './chat-rate-limiter';
 
-describe('SlidingWindowRateLimiter', () => {
-  it('allows the limit per window, then says how long to wait', () => {
-    let now = 1_000_000;
-    const limiter = new SlidingWindowRateLimiter(3, 60_000, () => now);
-    expect([1, 2, 3].map(() => limiter.hit('a').allowed)).toEqual([true, true, true]);
-    now += 20_000;
-    expect(limiter.hit('a')).toEqual({ allowed: false, retryAfterSeconds: 40 });
-    expect(limiter.hit('b').allowed).toBe(true);
-    now += 40_001;
-    expect(limiter.hit('a').allowed).toBe(true);
+describe('Semaphore', () => {
+  it('runs at most `limit` at once and hands a freed slot to the next waiter', async () => {
+    const sem = new Semaphore(2, 10, 5000);
+    let running = 0;
+    let peak = 0;
+    const job = () =>
+      sem.run(async () => {
+        peak = Math.max(peak, ++running);
+        await new Promise((r) => setTimeout(r, 10));
+        running--;
+        return 'done';
+      });
+    const results = await Promise.all(Array.from({ length: 7 }, job));
+    expect(peak).toBe(2);
+    expect(results.every((r) => r?.value === 'done')).toBe(true);
   });
 
-  it('slides: a burst across a window boundary is still limited', () => {
-    let now = 0;
-    const limiter = new SlidingWindowRateLimiter(2, 1000, () => now);
-    now = 900;
-    limiter.hit('a');
-    limiter.hit('a');
-    now = 1100;
-    expect(limiter.hit('a').allowed).toBe(false);
-    now = 1901;
-    expect(limiter.hit('a').allowed).toBe(true);
+  it('refuses at once when the wait queue is full, and after the wait when no slot frees', async () => {
+    const sem = new Semaphore(1, 1, 50);
+    let release!: () => void;
+    const holder = sem.run(() => new Promise<void>((r) => (release = r)));
+    const started = Date.now();
+    const waiter = sem.run(async () => 'late');
+    expect(await sem.run(async () => 'overflow')).toBeNull();
+    expect(Date.now() - started).toBeLessThan(40);
+    expect(await waiter).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    release();
+    await holder;
+    expect(await sem.run(async () => 'again')).toEqual({ value: 'again' });
+  });
+});
+
+describe('normaliseIdentifier', () => {
+  it('counts every spelling of one order number as the same order', () => {
+    expect(new Set(['ws-1001', '#WS-1001', 'WS 1001', 'ws1001'].map(normaliseIdentifier)).size).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A shopper's conversation, on the web widget or over SMS (keyed by phone number). */
+// A BRIN index for analytics' incremental refresh, made by a migration (TypeORM cannot declare BRIN).
+@Index('ix_chat_sessions_created_brin', { synchronize: false })
 @Entity('chat_sessions')
 @Index('ix_chat_sessions_phone', ['phone'])
 export class ChatSession {
@@ -26,6 +28,10 @@ export class ChatSession {
 
   @Column({ name: 'verified_at', type: 'timestamptz', nullable: true })
   verifiedAt: Date | null;
+
+  /** Last turn of the conversation: a verification idle longer than CHAT_SESSION_IDLE_MINUTES is forgotten. */
+  @Column({ name: 'last_active_at', type: 'timestamptz', nullable: true })
+  lastActiveAt: Date | null;
 
   /** Conversation memory: pending order number, the shipment last discussed, etc. */
   @Column({ type: 'jsonb', default: {} })

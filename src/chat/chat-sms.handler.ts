@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { analyzeSms } from '../channels/sms-segments';
+import { analyzeSms } from '../shared/sms-segments';
 import type { InboundSmsHandler } from '../channels/inbound-sms.handler';
 import { ChatService } from './chat.service';
 

@@ -22,6 +22,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ChatHandoffService } from './chat-handoff.service';
 import { ChatMessageDto } from './chat-message.dto';
 import { applyChatCors, ChatEdgeGuard } from './chat-edge.guard';
+import { ChatTurnSlots } from './chat-rate-limiter';
 import { ChatService, ChatTurnResult } from './chat.service';
 
 @ApiTags('chat')
@@ -31,6 +32,7 @@ export class ChatController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly chat: ChatService,
     private readonly handoffs: ChatHandoffService,
+    private readonly slots: ChatTurnSlots,
   ) {}
 
   @Post('messages')
@@ -44,14 +46,17 @@ export class ChatController {
     @Headers('authorization') authorization?: string,
   ): Promise<ChatTurnResult> {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    return this.chat.handleTurn({
-      channel: 'web',
-      sessionId: body.sessionId,
-      message: body.message,
-      locale: body.locale,
-      clientIp: request.ip,
-      token,
-    });
+    // Bounded per process (CHAT_CONCURRENCY) so a burst of messages cannot take the database pool (issue 14).
+    return this.slots.run(() =>
+      this.chat.handleTurn({
+        channel: 'web',
+        sessionId: body.sessionId,
+        message: body.message,
+        locale: body.locale,
+        clientIp: request.ip,
+        token,
+      }),
+    );
   }
 
   /** CORS preflight from a store page. */
@@ -60,6 +65,34 @@ export class ChatController {
   preflight(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     applyChatCors(this.config, request, reply);
     void reply.status(204).send();
+  }
+
+  /**
+   * The widget resuming a conversation after a reload: the session id is the credential (the widget keeps it
+   * in the browser), and only while the session lives (CHAT_SESSION_IDLE_MINUTES since its last turn).
+   */
+  @Get('sessions/:id/transcript')
+  @Public()
+  @UseGuards(ChatEdgeGuard)
+  @ApiOperation({
+    summary: "A live web session's own transcript, for the widget (public; the id is the credential)",
+  })
+  async ownTranscript(@Param('id', new ParseUUIDPipe()) id: string) {
+    const found = await this.chat.transcript(id);
+    const last = found ? (found.session.lastActiveAt ?? found.session.updatedAt) : null;
+    if (
+      !found ||
+      found.session.channel !== 'web' ||
+      !last ||
+      Date.now() - last.getTime() > this.config.chat.sessionIdleMs
+    ) {
+      throw AppException.notFound('Chat session');
+    }
+    return {
+      sessionId: found.session.id,
+      locale: found.session.locale,
+      messages: found.messages.map((m) => ({ role: m.role, text: m.text, at: m.createdAt.toISOString() })),
+    };
   }
 
   @Get('sessions/:id')

@@ -1,12 +1,19 @@
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { TrackingLinksModule } from '../links/tracking-links.module';
+import { DynamicModule, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { INBOUND_SMS_HANDLER } from '../channels/inbound-sms.handler';
+import { ChannelHooks } from '../channels/channel-hooks';
+import { ChannelsModule } from '../channels/channels.module';
 import { APP_CONFIG, AppConfig, Role } from '../config/app-config';
+import { PagesModule } from '../pages/pages.module';
+import { QueueModule } from '../queue/queue.module';
+import { TemplateStore } from '../templates/template-store.service';
+import { TemplatesModule } from '../templates/templates.module';
 import { Customer } from '../tracking/customer.entity';
 import { Order } from '../tracking/order.entity';
 import { Shipment } from '../tracking/shipment.entity';
 import { TrackingEvent } from '../tracking/tracking-event.entity';
 import { ChatEdgeGuard } from './chat-edge.guard';
+import { ChatLimiter, ChatTurnSlots } from './chat-rate-limiter';
 import { ChatHandoff } from './chat-handoff.entity';
 import { ChatHandoffProcessor } from './chat-handoff.processor';
 import { ChatHandoffService } from './chat-handoff.service';
@@ -17,20 +24,44 @@ import { ChatSmsHandler } from './chat-sms.handler';
 import { ChatTemplates } from './chat-templates';
 import { VerificationFailure } from './verification-failure.entity';
 import { ChatVerificationService } from './chat-verification.service';
-import { CHAT_CLASSIFIER, CHAT_TEMPLATES, ChatService } from './chat.service';
+import { CHAT_CLASSIFIER, ChatService } from './chat.service';
+import { CHAT_TEMPLATES, ChatOrderAnswerService } from './chat-order-answer.service';
+import { ChatSessionStore } from './chat-session.store';
 import { ChatController } from './chat.controller';
 import { IntentClassifier } from './nlu/intent-classifier';
 import { WidgetController } from './widget.controller';
 
 /**
  * The WISMO chat: the public message endpoint, transcripts and hand-offs for support, the SMS reply handler, the
- * widget and its demo page. Global so the channels feature finds INBOUND_SMS_HANDLER without importing chat.
+ * widget and its demo page. Answers inbound texts by registering ChatSmsHandler with the channels' hooks.
  * The hand-off webhook worker runs only in roles that run workers.
  */
-@Global()
 @Module({})
-export class ChatModule {
+export class ChatModule implements OnModuleInit {
+  constructor(
+    private readonly hooks: ChannelHooks,
+    private readonly sms: ChatSmsHandler,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.answerInboundSms(this.sms);
+  }
+
+  /**
+   * One module object per role: modules are told apart by reference, so the tracking page (which imports the chat
+   * for its verification) and the application module get the same ChatModule rather than a second copy.
+   */
+  private static readonly built = new Map<Role, DynamicModule>();
+
   static forRoot(role: Role): DynamicModule {
+    const built = ChatModule.built.get(role);
+    if (built) return built;
+    const module = ChatModule.build(role);
+    ChatModule.built.set(role, module);
+    return module;
+  }
+
+  private static build(role: Role): DynamicModule {
     const workers: Provider[] = role === 'api' ? [] : [ChatHandoffProcessor];
     return {
       module: ChatModule,
@@ -46,6 +77,11 @@ export class ChatModule {
           Shipment,
           TrackingEvent,
         ]),
+        PagesModule,
+        TrackingLinksModule,
+        ChannelsModule,
+        QueueModule,
+        TemplatesModule,
       ],
       controllers: [ChatController, WidgetController],
       providers: [
@@ -60,16 +96,24 @@ export class ChatModule {
                 : {},
             ),
         },
-        { provide: CHAT_TEMPLATES, useFactory: () => ChatTemplates.fromDirectory() },
+        {
+          provide: CHAT_TEMPLATES,
+          inject: [TemplateStore],
+          // Replies published in the template editor replace the defaults from templates/chat.
+          useFactory: (store: TemplateStore) => ChatTemplates.fromDirectory(undefined, store),
+        },
         ChatService,
+        ChatSessionStore,
+        ChatOrderAnswerService,
         ChatVerificationService,
+        ChatLimiter,
+        ChatTurnSlots,
         ChatHandoffService,
         ChatEdgeGuard,
         ChatSmsHandler,
-        { provide: INBOUND_SMS_HANDLER, useExisting: ChatSmsHandler },
         ...workers,
       ],
-      exports: [ChatService, ChatHandoffService, INBOUND_SMS_HANDLER],
+      exports: [ChatService, ChatHandoffService, ChatSmsHandler, ChatVerificationService],
     };
   }
 }

@@ -2,32 +2,19 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Customer } from '../tracking/customer.entity';
-import { Order } from '../tracking/order.entity';
-import { Shipment } from '../tracking/shipment.entity';
-import { TrackingEvent } from '../tracking/tracking-event.entity';
+import { closeTurn, DialogueState, extraSteps, openTurn, OutOfScopeIntent } from './chat-dialogue.policy';
 import { ChatHandoff } from './chat-handoff.entity';
 import { ChatHandoffService, HandoffReason } from './chat-handoff.service';
 import { ChatMessage } from './chat-message.entity';
-import { ChatRequest } from './chat-request.entity';
+import { CHAT_TEMPLATES, ChatOrderAnswerService } from './chat-order-answer.service';
 import { ChatSession } from './chat-session.entity';
+import { ChatSessionStore } from './chat-session.store';
 import { ChatTemplateLanguage, ChatTemplates, chatLanguageOf } from './chat-templates';
 import { ChatVerificationService, Identifier } from './chat-verification.service';
-import { CONFIDENCE_THRESHOLD, Intent, IntentClassifier } from './nlu/intent-classifier';
-import {
-  dateLocaleFor,
-  formatInstant,
-  ShipmentCard,
-  shipmentCard,
-  shipmentLines,
-  ViewContext,
-} from './shipment-view';
+import { Classification, Intent, IntentClassifier } from './nlu/intent-classifier';
+import { ShipmentCard } from './shipment-view';
 
 export const CHAT_CLASSIFIER = Symbol('CHAT_CLASSIFIER');
-export const CHAT_TEMPLATES = Symbol('CHAT_TEMPLATES');
-
-/** Low-confidence turns in a row that hand the conversation to a person. */
-export const LOW_CONFIDENCE_HANDOFF_TURNS = 2;
 
 export interface ChatTurnInput {
   channel: 'web' | 'sms';
@@ -72,22 +59,11 @@ interface Answer {
   handoff?: HandoffReason;
 }
 
-const TRACKING_ANSWERS = new Set<Intent>([
-  'track_order',
-  'delivery_eta',
-  'delivery_problem',
-  'provide_details',
-]);
-const NEEDS_ORDER = new Set<Intent>([...TRACKING_ANSWERS, 'change_address', 'cancel_order']);
-const BEFORE_DISPATCH = new Set(['pre_transit', 'unknown']);
-/** "what about the other parcel?" in the four chat languages; the classifier has no intent for follow-ups. */
-const OTHER_PARCEL =
-  /\b(other|another|second|remaining|rest)\b.*\b(parcel|package|shipment|box|one|item)s?\b|\b(otro|otra)\b.*\b(paquete|envio|envío|caja)\b|\bautres?\b.*\b(colis|paquet|envoi)\b|\b(andere|anderen|zweite)\b.*\b(paket|sendung)\b/i;
-
 /**
- * The WISMO bot: one turn in, one reply out, for the widget and for SMS alike. Owns the dialogue (verification,
- * follow-ups, hand-off) and stores every turn. Never shows tracking data before the session is verified, and never
- * for an out-of-scope question.
+ * The WISMO bot: one turn in, one reply out, for the widget and for SMS alike. Runs the dialogue: the decisions
+ * are the pure functions of chat-dialogue.policy.ts; this class does their I/O (verification, the order answer,
+ * storing the turn). Never shows tracking data before the session is verified, and never for an out-of-scope
+ * question.
  */
 @Injectable()
 export class ChatService {
@@ -99,59 +75,55 @@ export class ChatService {
     @Inject(CHAT_TEMPLATES) private readonly templates: ChatTemplates,
     private readonly verification: ChatVerificationService,
     private readonly handoffs: ChatHandoffService,
+    private readonly store: ChatSessionStore,
+    private readonly orderAnswers: ChatOrderAnswerService,
     @InjectRepository(ChatSession) private readonly sessions: Repository<ChatSession>,
-    @InjectRepository(ChatMessage) private readonly messages: Repository<ChatMessage>,
-    @InjectRepository(ChatRequest) private readonly requests: Repository<ChatRequest>,
-    @InjectRepository(Order) private readonly orders: Repository<Order>,
-    @InjectRepository(Shipment) private readonly shipments: Repository<Shipment>,
-    @InjectRepository(TrackingEvent) private readonly events: Repository<TrackingEvent>,
-    @InjectRepository(Customer) private readonly customers: Repository<Customer>,
   ) {}
 
   async handleTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
+    // Replies published in the template editor since the last turn (a cached check, at most once a second).
+    await this.templates.refresh();
     const session = await this.sessionFor(input);
     const ctx = (session.context ?? {}) as SessionContext;
+    // Session ids are bearer credentials: an idle verification is forgotten (CHAT_SESSION_IDLE_MINUTES).
+    if (this.verification.forgetIfIdle(session)) {
+      delete ctx.verifiedBy;
+      delete ctx.focusShipmentIds;
+    }
     // The classifier falls back to this locale when the text carries no language evidence ("#1042"): the
     // conversation's language so far (a new session starts from the page's locale), not the browser's, so a
     // shopper who asked in Spanish on an English page keeps getting Spanish when they type an order number.
-    const classification = this.classifier.classify(input.message, session.locale);
+    const receivedAt = new Date();
+    const classification = this.classifier.classify(input.message, session.locale, expecting(session, ctx));
     const language = chatLanguageOf(classification.language);
     session.locale = language;
 
     await this.applyIdentity(session, ctx, input);
-    await this.messages.insert({
-      sessionId: session.id,
-      role: 'shopper',
-      text: input.message,
-      intent: classification.intent,
-      confidence: classification.confidence,
-    });
 
     const answer = await this.respond(session, ctx, input, classification, language);
     let handoff: ChatHandoff | null = null;
     if (answer.handoff) {
       handoff = await this.handoffs.create(session, answer.handoff);
       session.handedOffAt = new Date();
-      const order = session.orderId ? await this.orders.findOneBy({ id: session.orderId }) : null;
+      const order = await this.orderAnswers.externalIdOf(session.orderId);
       const key = answer.handoff === 'low_confidence' ? 'handoff_low_confidence' : 'handoff';
       answer.lines.push(
         this.t(language, key, {
-          order: order?.externalId ?? null,
+          order,
           reference: handoff.id.slice(0, 8).toUpperCase(),
         }),
       );
       answer.quickReplies = [];
     }
     session.context = ctx as Record<string, unknown>;
-    await this.sessions.save(session);
     const reply = answer.lines.join('\n');
-    await this.messages.insert({
-      sessionId: session.id,
-      role: 'bot',
-      text: reply,
-      intent: classification.intent,
-      confidence: classification.confidence,
-    });
+    const line = { intent: classification.intent, confidence: classification.confidence };
+    await this.store.saveTurn(
+      session,
+      { ...line, text: input.message, at: receivedAt },
+      // One millisecond apart at least, so the transcript's order never depends on the row order.
+      { ...line, text: reply, at: new Date(Math.max(Date.now(), receivedAt.getTime() + 1)) },
+    );
     if (handoff) await this.handoffs.enqueueDelivery(handoff);
     return {
       sessionId: session.id,
@@ -164,12 +136,9 @@ export class ChatService {
     };
   }
 
-  /** The stored session and transcript, for support. */
+  /** The stored session and transcript, for support and for the widget resuming a conversation. */
   async transcript(sessionId: string): Promise<{ session: ChatSession; messages: ChatMessage[] } | null> {
-    const session = await this.sessions.findOneBy({ id: sessionId });
-    if (!session) return null;
-    const messages = await this.messages.find({ where: { sessionId }, order: { createdAt: 'ASC' } });
-    return { session, messages };
+    return this.store.transcript(sessionId);
   }
 
   private async sessionFor(input: ChatTurnInput): Promise<ChatSession> {
@@ -184,14 +153,12 @@ export class ChatService {
       session = await this.sessions.findOneBy({ id: input.sessionId, channel: 'web' });
     }
     if (session) return session;
-    return this.sessions.save(
-      this.sessions.create({
-        channel: input.channel,
-        phone: input.channel === 'sms' ? (input.phone ?? null) : null,
-        locale: chatLanguageOf(input.locale),
-        context: {},
-      }),
-    );
+    // Stored with the turn's lines in one statement at the end of the turn (ChatSessionStore).
+    return this.store.create({
+      channel: input.channel,
+      phone: input.channel === 'sms' ? (input.phone ?? null) : null,
+      locale: chatLanguageOf(input.locale),
+    });
   }
 
   /** A storefront token, or the SMS sender's number, identifies the customer without asking for details. */
@@ -206,8 +173,9 @@ export class ChatService {
       return;
     }
     if (input.channel === 'sms' && input.phone && !session.verifiedCustomerId) {
-      const customer = await this.verification.customerByPhone(input.phone);
-      if (customer) this.verify(session, ctx, customer.id, null, 'phone');
+      // The sender's number proves only orders placed with that number, never the rest of a customer's orders.
+      const order = await this.verification.latestOrderByPhone(input.phone);
+      if (order) this.verify(session, ctx, order.customerId, order.id, 'phone');
     }
   }
 
@@ -233,72 +201,124 @@ export class ChatService {
     session: ChatSession,
     ctx: SessionContext,
     input: ChatTurnInput,
-    c: ReturnType<IntentClassifier['classify']>,
+    c: Classification,
     language: ChatTemplateLanguage,
   ): Promise<Answer> {
     const t = (key: string, vars = {}) => this.t(language, key, vars);
-    const e = c.entities;
-    const hasIdentifier = e.orderNumbers.length > 0 || e.trackingNumbers.length > 0;
-    const hasProof = e.emails.length > 0 || e.postcodes.length > 0;
-    const other = !!session.orderId && OTHER_PARCEL.test(input.message);
-    let intent: Intent = other ? 'track_order' : c.intent;
-    const confident = other || c.confidence >= CONFIDENCE_THRESHOLD || hasIdentifier || hasProof;
-
-    if (!confident) {
-      session.lowConfidenceStreak += 1;
-      if (session.lowConfidenceStreak >= LOW_CONFIDENCE_HANDOFF_TURNS) {
-        session.lowConfidenceStreak = 0;
-        return { lines: [], quickReplies: [], shipments: [], handoff: 'low_confidence' };
-      }
-      return { lines: [t('not_understood')], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
+    const opening = openTurn(this.dialogueState(session, ctx), c, input.message);
+    session.lowConfidenceStreak = opening.lowConfidenceStreak;
+    switch (opening.kind) {
+      case 'not_understood':
+        return { lines: [t('not_understood')], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
+      case 'handoff':
+        return { lines: [], quickReplies: [], shipments: [], handoff: opening.reason };
+      case 'out_of_scope':
+        return this.outOfScopeAnswer(language, opening.topic);
+      case 'clarify':
+        return {
+          lines: [t('clarify', { topic: t(`topic_${opening.topic}`) })],
+          quickReplies: [t('qr_track'), t(`qr_topic_${opening.topic}`)],
+          shipments: [],
+        };
     }
-    session.lowConfidenceStreak = 0;
-
-    if (intent === 'out_of_scope' && !hasIdentifier) {
-      return {
-        lines: [t('out_of_scope', { supportUrl: this.config.brand.supportUrl })],
-        quickReplies: [t('qr_track'), t('qr_person')],
-        shipments: [],
-      };
-    }
-    if (intent === 'human_agent') return { lines: [], quickReplies: [], shipments: [], handoff: 'requested' };
-    if (NEEDS_ORDER.has(intent) && intent !== 'provide_details' && !session.orderId)
-      ctx.pendingIntent = intent;
+    if (opening.rememberIntent) ctx.pendingIntent = opening.rememberIntent;
 
     let justVerified = false;
-    if (hasIdentifier || hasProof) {
+    if (opening.takeDetails) {
+      await this.resolveOrderNumber(c);
       const outcome = await this.handleDetails(session, ctx, input, c, language);
       if (outcome !== 'verified') return outcome;
       justVerified = true;
     }
-    if (justVerified && (intent === 'provide_details' || !NEEDS_ORDER.has(intent)))
-      intent = ctx.pendingIntent ?? 'track_order';
-
-    if (intent === 'greeting')
-      return { lines: [t('greeting')], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
-    if (intent === 'thanks') return { lines: [t('thanks')], quickReplies: [], shipments: [] };
-
-    if (!session.orderId && session.verifiedCustomerId) {
-      const latest = await this.verification.latestOrderOf(session.verifiedCustomerId);
+    let closing = closeTurn(
+      this.dialogueState(session, ctx),
+      opening.intent,
+      justVerified,
+      opening.takeDetails,
+    );
+    if (closing.kind === 'latest_order' && session.verifiedCustomerId) {
+      const latest =
+        ctx.verifiedBy === 'phone' && session.phone
+          ? await this.verification.latestOrderByPhone(session.phone)
+          : await this.verification.latestOrderOf(session.verifiedCustomerId);
       if (latest) session.orderId = latest.id;
+      closing = latest ? { kind: 'answer', intent: closing.intent } : { kind: 'ask_identifier' };
     }
-    if (!session.orderId) {
-      return {
-        lines: [t(session.verifiedCustomerId ? 'ask_identifier' : 'ask_details')],
-        quickReplies: [],
-        shipments: [],
-      };
+    const extras = extraSteps(
+      closing.kind === 'answer' ? closing.intent : opening.intent,
+      opening.extras,
+      true,
+    );
+    const outOfScopeExtras = (answer: Answer): Answer => {
+      for (const step of extras) {
+        if (step.kind === 'out_of_scope')
+          answer.lines.push('', ...this.outOfScopeAnswer(language, step.topic).lines);
+        if (step.kind === 'handoff') answer.handoff = 'requested';
+      }
+      return answer;
+    };
+    switch (closing.kind) {
+      case 'greeting':
+        return { lines: [t('greeting')], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
+      case 'thanks':
+        return { lines: [t('thanks')], quickReplies: [], shipments: [] };
+      case 'acknowledge':
+        return { lines: [t('acknowledge')], quickReplies: [t('qr_track'), t('qr_person')], shipments: [] };
+      case 'ask_details':
+      case 'ask_identifier':
+      case 'latest_order':
+        return outOfScopeExtras({
+          lines: [t(session.verifiedCustomerId ? 'ask_identifier' : 'ask_details')],
+          quickReplies: [],
+          shipments: [],
+        });
     }
     delete ctx.pendingIntent;
-    const answer = await this.answer(session, ctx, intent, other, language, input.message);
-    for (const extra of c.also ?? []) {
-      if (extra === 'human_agent') answer.handoff = 'requested';
-      if ((extra === 'change_address' || extra === 'cancel_order') && extra !== intent) {
-        const more = await this.answer(session, ctx, extra, false, language, input.message);
-        answer.lines.push('', ...more.lines);
-      }
+    const answer = await this.orderAnswer(session, ctx, closing.intent, opening.otherParcel, language, input);
+    for (const step of extras) {
+      if (step.kind !== 'order') continue;
+      const more = await this.orderAnswer(session, ctx, step.intent, false, language, input);
+      answer.lines.push('', ...more.lines);
+      for (const card of more.shipments)
+        if (!answer.shipments.some((s) => s.id === card.id)) answer.shipments.push(card);
     }
-    return answer;
+    return outOfScopeExtras(answer);
+  }
+
+  private dialogueState(session: ChatSession, ctx: SessionContext): DialogueState {
+    return {
+      hasOrder: !!session.orderId,
+      hasCustomer: !!session.verifiedCustomerId,
+      lowConfidenceStreak: session.lowConfidenceStreak,
+      pendingIntent: ctx.pendingIntent,
+    };
+  }
+
+  /**
+   * An order number typed loosely ("ws9307") may fit the store's pattern in several forms: the one stored wins, so
+   * verification compares the shopper's proof against the order they meant.
+   */
+  private async resolveOrderNumber(c: Classification): Promise<void> {
+    const typed = c.entities.orderNumbers[0];
+    const forms = typed ? c.entities.orderNumberForms[typed] : undefined;
+    if (!forms || forms.length < 2) return;
+    const stored = await this.orderAnswers.resolveOrderNumber(forms);
+    c.entities.orderNumbers[0] = stored;
+  }
+
+  /** The store's page for an out-of-scope kind (CHAT_HELP_LINKS), or its general support page. */
+  private outOfScopeAnswer(language: ChatTemplateLanguage, topic: OutOfScopeIntent): Answer {
+    const url = this.config.chat.helpLinks?.[topic] ?? this.config.brand.supportUrl;
+    return {
+      lines: [
+        this.t(language, topic === 'out_of_scope' ? 'out_of_scope' : `oos_${topic}`, {
+          url,
+          supportUrl: url,
+        }),
+      ],
+      quickReplies: [this.t(language, 'qr_track'), this.t(language, 'qr_person')],
+      shipments: [],
+    };
   }
 
   /** Takes identifiers and proof from the message; answers with what is still missing, a refusal, or 'verified'. */
@@ -323,8 +343,14 @@ export class ChatService {
         ctx.focusShipmentIds = found.shipmentId ? [found.shipmentId] : undefined;
         return 'verified';
       }
-      // A token or phone identifies the customer, so any of their own orders may be shown without more proof.
-      if (found && session.verifiedCustomerId === found.customer.id && ctx.verifiedBy !== 'details') {
+      // A token identifies the customer, so any of their own orders may be shown without more proof; a phone only
+      // the orders placed with that phone (a customer is matched by email, so its orders may carry other phones).
+      if (
+        found &&
+        session.verifiedCustomerId === found.order.customerId &&
+        (ctx.verifiedBy === 'token' ||
+          (ctx.verifiedBy === 'phone' && !!session.phone && found.order.contactPhone === session.phone))
+      ) {
         session.orderId = found.order.id;
         ctx.focusShipmentIds = found.shipmentId ? [found.shipmentId] : undefined;
         return 'verified';
@@ -355,40 +381,35 @@ export class ChatService {
       return { lines: [t('ask_contact')], quickReplies: [], shipments: [] };
     }
 
-    const clientHash = this.verification.clientHash(input.clientIp);
-    return this.verification.serialised(session.id, clientHash, async () => {
-      const lock = await this.verification.lockStatus(session.id, clientHash);
-      if (lock.locked) {
-        delete ctx.pendingEmail;
-        delete ctx.pendingPostcode;
-        return this.lockedAnswer(language, lock.retryAfterSeconds);
-      }
-      const proof = { email: ctx.pendingEmail, postcode: ctx.pendingPostcode, phone };
-      delete ctx.pendingEmail;
-      delete ctx.pendingPostcode;
-      const verified = await this.verification.verify(pending, proof);
-      if (verified) {
-        this.verify(
-          session,
-          ctx,
-          verified.customerId,
-          verified.orderId,
-          proof.email || proof.postcode ? 'details' : 'phone',
-        );
-        if (verified.shipmentId) ctx.focusShipmentIds = [verified.shipmentId];
-        this.logger.log(`Chat session ${session.id} verified for order ${verified.orderId}`);
-        return 'verified';
-      }
-      if (!proof.email && !proof.postcode) {
-        // Only the SMS sender's number was tried: not a guess by the shopper, so ask for proof instead of counting it.
-        return { lines: [t('ask_contact')], quickReplies: [], shipments: [] };
-      }
-      await this.verification.recordFailure(session.id, clientHash);
-      this.logger.log(`Chat session ${session.id} failed verification`);
-      const after = await this.verification.lockStatus(session.id, clientHash);
-      if (after.locked) return this.lockedAnswer(language, after.retryAfterSeconds);
-      return { lines: [t('verify_failed')], quickReplies: [t('qr_person')], shipments: [] };
-    });
+    const proof = { email: ctx.pendingEmail, postcode: ctx.pendingPostcode, phone };
+    delete ctx.pendingEmail;
+    delete ctx.pendingPostcode;
+    // Counted per session, client and order in the shared limiter; no lock or connection is held across it.
+    const outcome = await this.verification.attempt(session.id, input.clientIp, pending, proof);
+    if (outcome.kind === 'locked') return this.lockedAnswer(language, outcome.retryAfterSeconds);
+    if (outcome.kind === 'verified') {
+      const { verified } = outcome;
+      this.verify(
+        session,
+        ctx,
+        verified.customerId,
+        verified.orderId,
+        proof.email || proof.postcode ? 'details' : 'phone',
+      );
+      if (verified.shipmentId) ctx.focusShipmentIds = [verified.shipmentId];
+      // The session id is a bearer credential: logs carry only its hash.
+      this.logger.log(
+        `Chat session ${this.verification.sessionLogId(session.id)} verified for order ${verified.orderId}`,
+      );
+      return 'verified';
+    }
+    if (!proof.email && !proof.postcode) {
+      // Only the SMS sender's number was tried: not a guess by the shopper, so ask for proof instead of counting it.
+      return { lines: [t('ask_contact')], quickReplies: [], shipments: [] };
+    }
+    this.logger.log(`Chat session ${this.verification.sessionLogId(session.id)} failed verification`);
+    if (outcome.lockedNow.locked) return this.lockedAnswer(language, outcome.lockedNow.retryAfterSeconds);
+    return { lines: [t('verify_failed')], quickReplies: [t('qr_person')], shipments: [] };
   }
 
   private lockedAnswer(language: ChatTemplateLanguage, retryAfterSeconds: number): Answer {
@@ -404,124 +425,27 @@ export class ChatService {
     };
   }
 
-  /** The answer about the verified order. */
-  private async answer(
+  /** The answer about the verified order; remembers which parcels it was about. */
+  private async orderAnswer(
     session: ChatSession,
     ctx: SessionContext,
     intent: Intent,
-    other: boolean,
+    otherParcel: boolean,
     language: ChatTemplateLanguage,
-    message: string,
+    input: ChatTurnInput,
   ): Promise<Answer> {
-    const t = (key: string, vars = {}) => this.t(language, key, vars);
-    const order = await this.orders.findOneByOrFail({ id: session.orderId as string });
-    const customer = await this.customers.findOneBy({ id: order.customerId });
-    const view: ViewContext = {
-      templates: this.templates,
+    const { focusShipmentIds, ...answer } = await this.orderAnswers.answer({
+      sessionId: session.id,
+      orderId: session.orderId as string,
+      intent,
+      otherParcel,
       language,
-      dateLocale: dateLocaleFor(language, customer?.locale),
-      timeZone: customer?.timeZone ?? 'UTC',
-    };
-    const all = await this.shipments.find({
-      where: { orderId: order.id },
-      order: { createdAt: 'ASC', trackingNumber: 'ASC' },
+      message: input.message,
+      focusShipmentIds: ctx.focusShipmentIds,
+      linksInText: session.channel === 'sms',
     });
-    const person = t('qr_person');
-
-    if (intent === 'change_address' || intent === 'cancel_order') {
-      if (all.every((s) => BEFORE_DISPATCH.has(s.status))) {
-        // The request's text is for the agent who acts on it (it may hold the new address); it stays in the database.
-        await this.requests.insert({
-          sessionId: session.id,
-          orderId: order.id,
-          kind: intent,
-          details: message,
-        });
-        return {
-          lines: [t(`request_recorded_${intent}`, { order: order.externalId })],
-          quickReplies: [person],
-          shipments: [],
-        };
-      }
-      const cards = await this.cards(all, view);
-      return {
-        lines: [t(`after_dispatch_${intent}`, { order: order.externalId })],
-        quickReplies: [person],
-        shipments: cards,
-      };
-    }
-    if (all.length === 0) {
-      return {
-        lines: [t('no_shipments', { order: order.externalId })],
-        quickReplies: [person],
-        shipments: [],
-      };
-    }
-
-    const focus = (ctx.focusShipmentIds ?? []).filter((id) => all.some((s) => s.id === id));
-    let selected = all;
-    const lines: string[] = [];
-    if (other) {
-      const rest = all.filter((s) => !focus.includes(s.id));
-      if (all.length === 1 || rest.length === 0) lines.push(t('other_none', { order: order.externalId }));
-      else selected = rest;
-    } else if (focus.length) {
-      selected = all.filter((s) => focus.includes(s.id));
-    }
-    ctx.focusShipmentIds = selected.length < all.length ? selected.map((s) => s.id) : undefined;
-
-    const cards = await this.cards(selected, view);
-    if (lines.length === 0 && selected.length === all.length) {
-      lines.push(t('order_intro', { order: order.externalId, multiple: all.length > 1, count: all.length }));
-    }
-    const blocks = selected.map((s, i) =>
-      shipmentLines(
-        cards[i],
-        s,
-        { index: all.indexOf(s) + 1, count: all.length },
-        view,
-        intent === 'delivery_eta' ? 'eta' : 'status',
-      ).join('\n'),
-    );
-    const quickReplies = [t('qr_eta'), person];
-    if (selected.length < all.length) quickReplies.unshift(t('qr_other'));
-
-    if (intent === 'delivery_problem') {
-      const delivered = selected.find((s) => s.status === 'delivered');
-      if (delivered) {
-        const at = delivered.deliveredAt ?? delivered.lastEventAt;
-        return {
-          lines: [
-            ...lines,
-            ...blocks,
-            '',
-            t('delivered_missing', { time: at ? formatInstant(at, view) : '' }),
-          ],
-          quickReplies: [person],
-          shipments: cards,
-        };
-      }
-      return {
-        lines: [...lines, ...blocks, '', t('problem_offer')],
-        quickReplies: [person],
-        shipments: cards,
-      };
-    }
-    return { lines: [...lines, blocks.join('\n\n')], quickReplies, shipments: cards };
-  }
-
-  private async cards(shipments: Shipment[], view: ViewContext): Promise<ShipmentCard[]> {
-    const cards: ShipmentCard[] = [];
-    for (const shipment of shipments) {
-      const last = await this.events
-        .createQueryBuilder('e')
-        .where('e.shipment_id = :id', { id: shipment.id })
-        .orderBy('e.occurred_at', 'DESC', 'NULLS LAST')
-        .addOrderBy('e.received_at', 'DESC')
-        .getOne();
-      cards.push(shipmentCard(shipment, last, view));
-    }
-    return cards;
+    ctx.focusShipmentIds = focusShipmentIds;
+    return answer;
   }
 
   private t(
@@ -531,4 +455,15 @@ export class ChatService {
   ): string {
     return this.templates.render(language, key, vars);
   }
+}
+
+/**
+ * What the chat asked for last, read from what it is still missing: with an order number pending, a bare number is
+ * the postcode it asked for; with only the question (or only the email) pending, it is the order number.
+ */
+function expecting(session: ChatSession, ctx: SessionContext): 'order' | 'contact' | undefined {
+  if (session.orderId) return undefined;
+  if (ctx.pendingOrderNumber || ctx.pendingTrackingNumber) return 'contact';
+  if (ctx.pendingEmail || ctx.pendingPostcode || ctx.pendingIntent) return 'order';
+  return undefined;
 }

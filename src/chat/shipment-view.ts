@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { Shipment } from '../tracking/shipment.entity';
 import type { TrackingEvent } from '../tracking/tracking-event.entity';
-import type { CanonicalStatus, ExceptionReason } from '../tracking/tracking.types';
+import type { CanonicalStatus, ExceptionReason } from '../shared/tracking.types';
 import { carrierDisplayName, carrierTrackingUrl } from './carrier-links';
 import type { ChatTemplateLanguage, ChatTemplates } from './chat-templates';
 
@@ -32,6 +32,12 @@ export interface ViewContext {
   /** BCP 47 locale for dates ("en-GB"): the customer's own when it is in the reply language. */
   dateLocale: string;
   timeZone: string;
+  /** The customer's country, so the card links the carrier's page for that country (as the messages do). */
+  country?: string | null;
+  /** false on the web widget, which links the card instead of pasting the carrier's address into the reply. */
+  linksInText?: boolean;
+  /** Our signed tracking page of a shipment (issue 17); without it, the carrier's page. */
+  trackingPageUrl?: (shipment: Shipment) => string | null;
 }
 
 export function dateLocaleFor(
@@ -116,7 +122,7 @@ export function shipmentCard(
   return {
     id: shipment.id,
     carrier: shipment.carrier,
-    carrierName: carrierDisplayName(shipment.carrier),
+    carrierName: carrierDisplayName(shipment.carrier, shipment.trackingNumber),
     trackingNumber: shipment.trackingNumber,
     status: shipment.status,
     statusText: view.templates.render(view.language, `status_${shipment.status}`),
@@ -131,7 +137,12 @@ export function shipmentCard(
     etaText: etaText(shipment, view),
     lastScan,
     pickup,
-    trackingUrl: carrierTrackingUrl(shipment.carrier, shipment.trackingNumber),
+    trackingUrl:
+      view.trackingPageUrl?.(shipment) ??
+      carrierTrackingUrl(shipment.carrier, shipment.trackingNumber, {
+        country: view.country ?? null,
+        language: view.language,
+      }),
   };
 }
 
@@ -167,6 +178,8 @@ export function shipmentLines(
     lines.push(card.lastScan.text);
   }
   if (card.etaText) lines.push(card.etaText);
-  if (focus === 'status' && card.trackingUrl) lines.push(t('tracking_link', { url: card.trackingUrl }));
+  // The widget shows the card's link ("Track your parcel"); only a text message needs the address itself.
+  if (focus === 'status' && card.trackingUrl && view.linksInText !== false)
+    lines.push(t('tracking_link', { url: card.trackingUrl }));
   return lines;
 }

@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A failed order lookup in chat; five per session or per client within an hour lock verification. */
+/**
+ * A failed order check in chat, kept for support and the reliability figures. The lock-outs themselves are counted
+ * in the shared limiter (chat-rate-limiter.ts), per session, client and order.
+ */
 @Entity('chat_verification_failures')
 @Index('ix_chat_vf_session', ['sessionId', 'createdAt'])
 @Index('ix_chat_vf_client', ['clientHash', 'createdAt'])

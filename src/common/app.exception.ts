@@ -12,11 +12,17 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  webhook_replayed: 409,
+  resend_not_allowed: 409,
+  shipment_belongs_to_other_order: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  template_too_expensive: 422,
   verification_locked: 429,
   rate_limited: 429,
+  resend_limited: 429,
+  chat_busy: 429,
   unavailable: 503,
 } as const;
 

@@ -1,5 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PageRenderer } from '../pages/page-renderer.service';
+import { wantsHtmlPage } from '../pages/static-assets';
 import { AppException } from './app.exception';
 
 export interface ErrorBody {
@@ -8,6 +10,7 @@ export interface ErrorBody {
   code: string;
   message: string;
   errors?: unknown[];
+  reason?: string;
   requestId?: string;
 }
 
@@ -52,6 +55,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
       code: exception.code,
       message: exception.message,
       ...(exception.details?.errors ? { errors: exception.details.errors as unknown[] } : {}),
+      // A refusal with several causes under one code (resend_not_allowed, resend_limited) names which one.
+      ...(typeof exception.details?.reason === 'string' ? { reason: exception.details.reason } : {}),
     };
   }
   if (exception instanceof HttpException) {
@@ -137,6 +142,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  /** Optional: unit tests build the filter without the view layer. */
+  constructor(@Optional() private readonly pages?: PageRenderer) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const ctx = host.switchToHttp();
@@ -153,6 +161,24 @@ export class HttpExceptionFilter implements ExceptionFilter {
         },
         `Unhandled error on ${request?.method} ${request?.routeOptions?.url ?? 'unknown route'}`,
       );
+    }
+    if (
+      body.statusCode === 404 &&
+      this.pages &&
+      wantsHtmlPage(request?.method, request?.url, request?.headers.accept)
+    ) {
+      void this.pages.send(
+        reply,
+        'errors/not-found',
+        {
+          title: 'Page not found · Wismo',
+          styles: ['site.css'],
+          bodyClass: 'centered',
+          path: request.url.split('?')[0],
+        },
+        { status: 404 },
+      );
+      return;
     }
     if (exception instanceof AppException && exception.details?.retryAfterSeconds) {
       void reply.header('Retry-After', String(exception.details.retryAfterSeconds));

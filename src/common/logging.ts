@@ -58,7 +58,8 @@ export function loggerParams(config: AppConfig): Params {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url?.split('?')[0],
+          // A chat session id is a bearer credential (issue 14): never logged in clear.
+          path: req.url?.split('?')[0].replace(/(\/chat\/sessions\/)[^/]+/, '$1[redacted]'),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

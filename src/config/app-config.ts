@@ -1,5 +1,5 @@
-import { parseNotifyChannels, parseQuietHours } from '../notifications/notification-config';
-import { VARIABLES, VariableName, VariableSpec } from './config.schema';
+import { parseNotifyChannels, parseQuietHours } from './notification-config';
+import { HelpLinks, VARIABLES, VariableName, VariableSpec } from './config.schema';
 
 /**
  * The one place that reads the environment. Everything else receives the typed `AppConfig`
@@ -17,7 +17,8 @@ export type Role = 'all' | 'api' | 'worker';
  */
 export abstract class AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string; publicBaseUrl: string };
+  /** `trustProxy`: false, a hop count, or the trusted proxies' addresses (Fastify's `trustProxy`). */
+  http: { port: number; host: string; publicBaseUrl: string; trustProxy: false | number | string[] };
   role: Role;
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -31,8 +32,15 @@ export abstract class AppConfig {
     aftershipSecret: string | undefined;
     shippoToken: string | undefined;
     genericSecret: string | undefined;
+    track17ApiKey: string | undefined;
+    ship24Secret: string | undefined;
+    shipengineToken: string | undefined;
+    shipengineJwksUrl: string;
+    karrioSecret: string | undefined;
+    shopifySecret: string | undefined;
   };
   tracking: { defaultCountry: string; noScanDelayDays: number };
+  analytics: { storeTimeZone: string; onTimeTarget: number; exceptionAlert: number; refreshMs: number };
   sms: {
     accountSid: string | undefined;
     authToken: string | undefined;
@@ -40,6 +48,8 @@ export abstract class AppConfig {
     fromNumber: string | undefined;
     apiBaseUrl: string | undefined;
     maxSegments: number;
+    /** SMS_ACCENTS: whether accented letters outside GSM-7 may cost a segment. */
+    accents: 'auto' | 'always' | 'never';
     ratePerSecond: number;
     workerConcurrency: number;
   };
@@ -52,7 +62,8 @@ export abstract class AppConfig {
     workerConcurrency: number;
     unsubscribeSecret: string | undefined;
   };
-  brand: { name: string; supportUrl: string };
+  brand: { name: string; supportUrl: string; logoUrl: string | undefined; color: string };
+  trackingPage: { linkSecret: string | undefined; publicUrl: string; linkTtlDays: number };
   notifications: {
     debounceSeconds: number;
     channels: string;
@@ -63,12 +74,21 @@ export abstract class AppConfig {
   };
   chat: {
     tokenSecret: string | undefined;
+    tokenAudience: string;
+    tokenMaxLifetimeSeconds: number;
+    sessionIdleMs: number;
+    /** Chat turns one process runs at once (CHAT_CONCURRENCY). */
+    concurrency: number;
     rateLimitPerMinute: number;
     allowedOrigins: string[];
     orderNumberPattern: string;
+    /** The store's page per out-of-scope kind (refunds, payments…); SUPPORT_URL for the rest. */
+    helpLinks: HelpLinks;
     handoffWebhookUrl: string | undefined;
     handoffWebhookSecret: string | undefined;
   };
+  /** Public surfaces that production hides or guards (issue 14). */
+  surfaces: { metricsToken: string | undefined; demoPage: boolean; resendLimitPerHour: number };
 }
 
 export interface ConfigProblem {
@@ -116,7 +136,12 @@ export function loadConfig(
   const port = (v.PORT as number | undefined) ?? 3000;
   const config: AppConfig = {
     env: v.NODE_ENV,
-    http: { port, host: v.HOST, publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${port}` },
+    http: {
+      port,
+      host: v.HOST,
+      publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+      trustProxy: v.TRUST_PROXY,
+    },
     role: v.ROLE,
     logLevel: v.LOG_LEVEL,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
@@ -130,8 +155,20 @@ export function loadConfig(
       aftershipSecret: v.AFTERSHIP_WEBHOOK_SECRET,
       shippoToken: v.SHIPPO_WEBHOOK_TOKEN,
       genericSecret: v.GENERIC_WEBHOOK_SECRET,
+      track17ApiKey: v.TRACK17_API_KEY,
+      ship24Secret: v.SHIP24_WEBHOOK_SECRET,
+      shipengineToken: v.SHIPENGINE_WEBHOOK_TOKEN,
+      shipengineJwksUrl: v.SHIPENGINE_JWKS_URL,
+      karrioSecret: v.KARRIO_WEBHOOK_SECRET,
+      shopifySecret: v.SHOPIFY_WEBHOOK_SECRET,
     },
     tracking: { defaultCountry: v.DEFAULT_COUNTRY, noScanDelayDays: v.NO_SCAN_DELAY_DAYS },
+    analytics: {
+      storeTimeZone: v.STORE_TIME_ZONE,
+      onTimeTarget: v.ANALYTICS_ON_TIME_TARGET,
+      exceptionAlert: v.ANALYTICS_EXCEPTION_ALERT,
+      refreshMs: v.ANALYTICS_REFRESH_SECONDS * 1000,
+    },
     sms: {
       accountSid: v.TWILIO_ACCOUNT_SID,
       authToken: v.TWILIO_AUTH_TOKEN,
@@ -139,6 +176,7 @@ export function loadConfig(
       fromNumber: v.TWILIO_FROM_NUMBER,
       apiBaseUrl: v.TWILIO_API_BASE_URL,
       maxSegments: v.SMS_MAX_SEGMENTS,
+      accents: v.SMS_ACCENTS,
       ratePerSecond: v.SMS_RATE_PER_SECOND,
       workerConcurrency: v.SMS_WORKER_CONCURRENCY,
     },
@@ -151,7 +189,12 @@ export function loadConfig(
       workerConcurrency: v.EMAIL_WORKER_CONCURRENCY,
       unsubscribeSecret: v.UNSUBSCRIBE_SECRET,
     },
-    brand: { name: v.BRAND_NAME, supportUrl: v.SUPPORT_URL },
+    brand: { name: v.BRAND_NAME, supportUrl: v.SUPPORT_URL, logoUrl: v.BRAND_LOGO_URL, color: v.BRAND_COLOR },
+    trackingPage: {
+      linkSecret: v.TRACKING_LINK_SECRET,
+      publicUrl: v.PUBLIC_TRACKING_URL ?? v.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+      linkTtlDays: v.TRACKING_LINK_TTL_DAYS,
+    },
     notifications: {
       debounceSeconds: v.NOTIFY_DEBOUNCE_SECONDS,
       channels: v.NOTIFY_CHANNELS ?? '',
@@ -162,11 +205,21 @@ export function loadConfig(
     },
     chat: {
       tokenSecret: v.CHAT_TOKEN_SECRET,
+      tokenAudience: v.CHAT_TOKEN_AUDIENCE,
+      tokenMaxLifetimeSeconds: (v.CHAT_TOKEN_MAX_LIFETIME_HOURS as number) * 3600,
+      sessionIdleMs: (v.CHAT_SESSION_IDLE_MINUTES as number) * 60_000,
+      concurrency: v.CHAT_CONCURRENCY,
       rateLimitPerMinute: v.CHAT_RATE_LIMIT_PER_MINUTE,
       allowedOrigins: v.CHAT_ALLOWED_ORIGINS ?? [],
       orderNumberPattern: v.CHAT_ORDER_NUMBER_PATTERN ?? '',
+      helpLinks: (v.CHAT_HELP_LINKS as HelpLinks | undefined) ?? {},
       handoffWebhookUrl: v.HANDOFF_WEBHOOK_URL,
       handoffWebhookSecret: v.HANDOFF_WEBHOOK_SECRET,
+    },
+    surfaces: {
+      metricsToken: v.METRICS_TOKEN,
+      demoPage: (v.DEMO_PAGE as boolean | undefined) ?? v.NODE_ENV !== 'production',
+      resendLimitPerHour: v.RESEND_LIMIT_PER_HOUR,
     },
   };
   problems.push(...crossChecks(config, env));
@@ -193,7 +246,7 @@ function crossChecks(c: AppConfig, env: Env): ConfigProblem[] {
     });
   }
   if (c.env === 'production') {
-    for (const name of ['UNSUBSCRIBE_SECRET', 'PUBLIC_BASE_URL'] as const) {
+    for (const name of ['UNSUBSCRIBE_SECRET', 'PUBLIC_BASE_URL', 'TRACKING_LINK_SECRET'] as const) {
       if (!env[name]) problems.push({ variable: name, value: '(unset)', expected: 'a value in production' });
     }
   }

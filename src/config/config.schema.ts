@@ -1,3 +1,6 @@
+import { IANAZone } from 'luxon';
+import { isIP } from 'node:net';
+
 /**
  * Every environment variable Wismo reads, declared once: its default, its meaning and how it is parsed.
  * `.env.example` and the README's configuration table are checked against this list by a test, so the
@@ -19,6 +22,38 @@ const ok = <T>(value: T) => ({ ok: true as const, value });
 const bad = (expected: string) => ({ ok: false as const, expected });
 
 export const asString: Parser<string> = (raw) => ok(raw);
+
+/** The out-of-scope kinds of the chat, as CHAT_HELP_LINKS names them, and the chat intent each one is. */
+export const HELP_LINK_KINDS = {
+  returns: 'refund_return',
+  payments: 'payment',
+  account: 'account',
+  products: 'product',
+  invoices: 'invoice',
+  other: 'out_of_scope',
+} as const;
+export type HelpLinks = Partial<Record<(typeof HELP_LINK_KINDS)[keyof typeof HELP_LINK_KINDS], string>>;
+
+export const asHelpLinks: Parser<HelpLinks> = (raw) => {
+  const expected = `kind=https://… pairs separated by ";", kinds ${Object.keys(HELP_LINK_KINDS).join(', ')}`;
+  const links: HelpLinks = {};
+  for (const part of raw
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const at = part.indexOf('=');
+    const kind = part.slice(0, at).trim() as keyof typeof HELP_LINK_KINDS;
+    const url = part.slice(at + 1).trim();
+    if (at < 1 || !(kind in HELP_LINK_KINDS) || !/^https?:\/\/\S+$/.test(url)) return bad(expected);
+    try {
+      new URL(url);
+    } catch {
+      return bad(expected);
+    }
+    links[HELP_LINK_KINDS[kind]] = url;
+  }
+  return ok(links);
+};
 
 export const asInt =
   (min: number, max: number): Parser<number> =>
@@ -76,14 +111,8 @@ export const asList: Parser<string[]> = (raw) =>
       .filter(Boolean),
   );
 
-export const asTimeZone: Parser<string> = (raw) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: raw });
-    return ok(raw);
-  } catch {
-    return bad('an IANA time zone such as Europe/Paris');
-  }
-};
+export const asTimeZone: Parser<string> = (raw) =>
+  IANAZone.isValidZone(raw) ? ok(raw) : bad('an IANA time zone such as Europe/Paris');
 
 export const asRegExp: Parser<string> = (raw) => {
   try {
@@ -92,6 +121,35 @@ export const asRegExp: Parser<string> = (raw) => {
   } catch {
     return bad('a valid regular expression');
   }
+};
+
+/** Named ranges `proxy-addr` (Fastify's `trustProxy`) understands besides addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `none` → trust no proxy; `2` → trust that many hops; `10.0.0.0/8,loopback` → trust those proxies. `true` (every
+ * hop) is refused on purpose: it lets any client choose its own address.
+ */
+export const asTrustProxy: Parser<false | number | string[]> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (['none', 'false', 'off', '0'].includes(v)) return ok(false);
+  if (/^\d+$/.test(v)) return Number(v) <= 10 ? ok(Number(v)) : bad('a hop count between 0 and 10');
+  const expected =
+    '`none`, a hop count, or a comma list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal); not `true`';
+  const entries = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (!entries.length) return bad(expected);
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    const [address, bits, more] = entry.split('/');
+    const family = isIP(address);
+    if (!family || more !== undefined) return bad(expected);
+    if (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))
+      return bad(expected);
+  }
+  return ok(entries);
 };
 
 export const asCountry: Parser<string> = (raw) =>
@@ -117,6 +175,13 @@ export const VARIABLES = {
     description: 'Interface the HTTP server binds to.',
     parse: asString,
   },
+  TRUST_PROXY: {
+    name: 'TRUST_PROXY',
+    default: 'none',
+    description:
+      'Which proxies may set the client address through `X-Forwarded-For` (it keys the chat rate limit and lock-outs): `none` (the TCP peer is the client), a hop count such as `1`, or a comma list of proxy addresses and CIDRs (`10.0.0.0/8,loopback`). Never trust every hop.',
+    parse: asTrustProxy,
+  },
   ROLE: {
     name: 'ROLE',
     default: 'all',
@@ -127,7 +192,7 @@ export const VARIABLES = {
   DATABASE_URL: {
     name: 'DATABASE_URL',
     description:
-      'PostgreSQL URL. Unset: an embedded PostgreSQL is started with data in `$DATA_DIR/postgres`.',
+      'PostgreSQL URL. Unset: an embedded PostgreSQL is started with data in `$DATA_DIR/postgres` (as root: in `/var/lib/wismo/clusters/`, see Two commands).',
     parse: asUrl('postgres', 'postgresql'),
     secret: true,
   },
@@ -207,12 +272,77 @@ export const VARIABLES = {
     parse: asSecret(8),
     secret: true,
   },
+  TRACK17_API_KEY: {
+    name: 'TRACK17_API_KEY',
+    description:
+      '17TRACK API key: verifies the `sign` header of `POST /v1/webhooks/17track` (SHA-256 of body + `/` + key).',
+    parse: asSecret(8),
+    secret: true,
+  },
+  SHIP24_WEBHOOK_SECRET: {
+    name: 'SHIP24_WEBHOOK_SECRET',
+    description:
+      'Ship24 webhook secret, sent as `Authorization: Bearer <secret>` to `POST /v1/webhooks/ship24`.',
+    parse: asSecret(8),
+    secret: true,
+  },
+  SHIPENGINE_WEBHOOK_TOKEN: {
+    name: 'SHIPENGINE_WEBHOOK_TOKEN',
+    description: 'The `token` query parameter registered in the ShipEngine track webhook URL.',
+    parse: asSecret(8),
+    secret: true,
+  },
+  SHIPENGINE_JWKS_URL: {
+    name: 'SHIPENGINE_JWKS_URL',
+    default: 'https://api.shipengine.com/jwks',
+    description:
+      'Where ShipEngine publishes the keys of its RSA-SHA256 webhook signatures (`x-shipengine-rsa-sha256-*`), checked when a webhook carries them.',
+    parse: asUrl('http', 'https'),
+  },
+  KARRIO_WEBHOOK_SECRET: {
+    name: 'KARRIO_WEBHOOK_SECRET',
+    description:
+      "The karrio webhook's secret (karrio sends it in `X-Event-Id`; an `X-Karrio-Signature` HMAC is accepted too).",
+    parse: asSecret(8),
+    secret: true,
+  },
+  SHOPIFY_WEBHOOK_SECRET: {
+    name: 'SHOPIFY_WEBHOOK_SECRET',
+    description: 'Shopify app secret: verifies `X-Shopify-Hmac-Sha256` on `POST /v1/webhooks/shopify`.',
+    parse: asSecret(8),
+    secret: true,
+  },
   DEFAULT_COUNTRY: {
     name: 'DEFAULT_COUNTRY',
     default: 'US',
     description:
       'Country used to parse phone numbers written without a country code when the customer has none.',
     parse: asCountry,
+  },
+  STORE_TIME_ZONE: {
+    name: 'STORE_TIME_ZONE',
+    default: 'UTC',
+    description:
+      "The store's time zone: analytics cohorts and days are dates in it. After changing it, run `npm run cli -- analytics rebuild`.",
+    parse: asTimeZone,
+  },
+  ANALYTICS_ON_TIME_TARGET: {
+    name: 'ANALYTICS_ON_TIME_TARGET',
+    default: '0.95',
+    description: 'The dashboard highlights an on-time rate below this fraction.',
+    parse: asNumber(0, 1),
+  },
+  ANALYTICS_EXCEPTION_ALERT: {
+    name: 'ANALYTICS_EXCEPTION_ALERT',
+    default: '0.03',
+    description: 'The dashboard highlights an exception rate above this fraction.',
+    parse: asNumber(0, 1),
+  },
+  ANALYTICS_REFRESH_SECONDS: {
+    name: 'ANALYTICS_REFRESH_SECONDS',
+    default: '60',
+    description: 'How often workers fold new events, messages and chats into the analytics rollups.',
+    parse: asInt(5, 3600),
   },
   NO_SCAN_DELAY_DAYS: {
     name: 'NO_SCAN_DELAY_DAYS',
@@ -254,6 +384,13 @@ export const VARIABLES = {
     default: '3',
     description: 'A rendered SMS longer than this fails with `sms_too_long` instead of being cut.',
     parse: asInt(1, 10),
+  },
+  SMS_ACCENTS: {
+    name: 'SMS_ACCENTS',
+    default: 'auto',
+    description:
+      'Accented letters outside GSM-7 (á í ó ú ç…) in texts: `auto` keeps them when that costs no extra segment, else writes plain letters; `always` keeps them (UCS-2, 70 characters a segment); `never` always writes plain letters.',
+    parse: asEnum('auto', 'always', 'never'),
   },
   SMS_RATE_PER_SECOND: {
     name: 'SMS_RATE_PER_SECOND',
@@ -310,6 +447,39 @@ export const VARIABLES = {
       'Key that signs unsubscribe links (HMAC). Required in production; generated in development (`DEV_SECRETS`).',
     parse: asSecret(16),
     secret: true,
+  },
+  TRACKING_LINK_SECRET: {
+    name: 'TRACKING_LINK_SECRET',
+    description:
+      'Key that signs tracking-page links (`/t/<token>`). Required in production; generated in development (`DEV_SECRETS`). Rotating it revokes every link.',
+    parse: asSecret(16),
+    secret: true,
+  },
+  PUBLIC_TRACKING_URL: {
+    name: 'PUBLIC_TRACKING_URL',
+    description:
+      'Base URL of tracking-page links in messages, for a custom domain such as `https://track.shop.example` (default PUBLIC_BASE_URL).',
+    parse: asUrl('http', 'https'),
+  },
+  TRACKING_LINK_TTL_DAYS: {
+    name: 'TRACKING_LINK_TTL_DAYS',
+    default: '90',
+    description:
+      'A tracking-page link stops working this many days after its parcel was delivered or returned.',
+    parse: asInt(1, 3650),
+  },
+  BRAND_LOGO_URL: {
+    name: 'BRAND_LOGO_URL',
+    description:
+      'Logo on the tracking page (an https URL; shown only when set, so the page makes no outside request).',
+    parse: asUrl('https'),
+  },
+  BRAND_COLOR: {
+    name: 'BRAND_COLOR',
+    default: '#2457d6',
+    description: 'Accent colour of the tracking page, as #rrggbb (buttons, progress bar).',
+    parse: (raw: string) =>
+      /^#[0-9a-fA-F]{6}$/.test(raw) ? ok(raw.toLowerCase()) : bad('a colour as #rrggbb'),
   },
   BRAND_NAME: {
     name: 'BRAND_NAME',
@@ -372,8 +542,36 @@ export const VARIABLES = {
   CHAT_RATE_LIMIT_PER_MINUTE: {
     name: 'CHAT_RATE_LIMIT_PER_MINUTE',
     default: '30',
-    description: 'Chat requests per client IP per minute (429 with Retry-After beyond).',
+    description:
+      'Chat requests per client address per minute, counted across every API process (in Redis, else PostgreSQL); 429 with Retry-After beyond.',
     parse: asInt(1, 100000),
+  },
+  CHAT_TOKEN_AUDIENCE: {
+    name: 'CHAT_TOKEN_AUDIENCE',
+    default: 'wismo-chat',
+    description: 'The `aud` every storefront shopper token must carry.',
+    parse: asString,
+  },
+  CHAT_TOKEN_MAX_LIFETIME_HOURS: {
+    name: 'CHAT_TOKEN_MAX_LIFETIME_HOURS',
+    default: '24',
+    description:
+      'Longest lifetime a shopper token may have: tokens without `exp`, or expiring further ahead than this, are refused.',
+    parse: asInt(1, 720),
+  },
+  CHAT_SESSION_IDLE_MINUTES: {
+    name: 'CHAT_SESSION_IDLE_MINUTES',
+    default: '30',
+    description:
+      'A verified chat session idle for this long forgets its verification (session ids are bearer credentials).',
+    parse: asInt(1, 10080),
+  },
+  CHAT_CONCURRENCY: {
+    name: 'CHAT_CONCURRENCY',
+    default: '6',
+    description:
+      'Chat messages (and so verifications) one API process handles at once; each uses at most one database connection at a time, so keep it well below the pool of 20. Beyond it a message waits up to 2 s, then gets 429 `chat_busy`.',
+    parse: asInt(1, 16),
   },
   CHAT_ALLOWED_ORIGINS: {
     name: 'CHAT_ALLOWED_ORIGINS',
@@ -381,6 +579,13 @@ export const VARIABLES = {
     description:
       'Comma-separated store origins allowed to call the chat API from a browser (CORS). Empty: same origin only.',
     parse: asList,
+  },
+  CHAT_HELP_LINKS: {
+    name: 'CHAT_HELP_LINKS',
+    default: '',
+    description:
+      "The store's pages the chat points to for what it does not answer, e.g. `returns=https://shop.example/returns;payments=…;account=…;products=…;invoices=…;other=…`. Unset kinds use SUPPORT_URL.",
+    parse: asHelpLinks,
   },
   CHAT_ORDER_NUMBER_PATTERN: {
     name: 'CHAT_ORDER_NUMBER_PATTERN',
@@ -392,7 +597,7 @@ export const VARIABLES = {
   HANDOFF_WEBHOOK_URL: {
     name: 'HANDOFF_WEBHOOK_URL',
     description:
-      'When set, chat hand-offs are POSTed here, signed Standard Webhooks style with `HANDOFF_WEBHOOK_SECRET`.',
+      'When set, chat hand-offs and the cases shoppers raise on the tracking page (`type: tracking_page.case`, retried until accepted) are POSTed here, signed Standard Webhooks style with `HANDOFF_WEBHOOK_SECRET`.',
     parse: asUrl('http', 'https'),
   },
   HANDOFF_WEBHOOK_SECRET: {
@@ -400,6 +605,26 @@ export const VARIABLES = {
     description: 'Signing secret for hand-off webhooks.',
     parse: asSecret(8),
     secret: true,
+  },
+  METRICS_TOKEN: {
+    name: 'METRICS_TOKEN',
+    description:
+      'Bearer token that `/metrics` requires when set. Unset: open in development and test; in production an `admin` API key is required.',
+    parse: asSecret(16),
+    secret: true,
+  },
+  DEMO_PAGE: {
+    name: 'DEMO_PAGE',
+    description:
+      'Serve the demo store page `/demo`. Default: on outside production, off in production (404) unless `true`.',
+    parse: asBoolean,
+  },
+  RESEND_LIMIT_PER_HOUR: {
+    name: 'RESEND_LIMIT_PER_HOUR',
+    default: '3',
+    description:
+      'Resends allowed per notification and per customer in any hour (counted in PostgreSQL, so across processes); beyond it 429 `resend_limited`.',
+    parse: asInt(1, 1000),
   },
 } satisfies Record<string, VariableSpec>;
 

@@ -14,8 +14,14 @@ export interface DevSecrets {
   AFTERSHIP_WEBHOOK_SECRET: string;
   SHIPPO_WEBHOOK_TOKEN: string;
   GENERIC_WEBHOOK_SECRET: string;
+  TRACK17_API_KEY: string;
+  SHIP24_WEBHOOK_SECRET: string;
+  SHIPENGINE_WEBHOOK_TOKEN: string;
+  KARRIO_WEBHOOK_SECRET: string;
+  SHOPIFY_WEBHOOK_SECRET: string;
   UNSUBSCRIBE_SECRET: string;
   CHAT_TOKEN_SECRET: string;
+  TRACKING_LINK_SECRET: string;
 }
 
 export function devSecretsPath(dataDir: string): string {
@@ -24,17 +30,32 @@ export function devSecretsPath(dataDir: string): string {
 
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const file = devSecretsPath(dataDir);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
   const secret = () => randomBytes(24).toString('base64url');
-  const secrets: DevSecrets = {
+  const fresh = (): DevSecrets => ({
     ADMIN_API_KEY: `wsm_dev_${secret()}`,
     EASYPOST_WEBHOOK_SECRET: secret(),
     AFTERSHIP_WEBHOOK_SECRET: secret(),
     SHIPPO_WEBHOOK_TOKEN: secret(),
     GENERIC_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
+    TRACK17_API_KEY: secret(),
+    SHIP24_WEBHOOK_SECRET: secret(),
+    SHIPENGINE_WEBHOOK_TOKEN: secret(),
+    KARRIO_WEBHOOK_SECRET: secret(),
+    SHOPIFY_WEBHOOK_SECRET: secret(),
     UNSUBSCRIBE_SECRET: secret(),
     CHAT_TOKEN_SECRET: secret(),
-  };
+    TRACKING_LINK_SECRET: secret(),
+  });
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+    const missing = (Object.keys(fresh()) as (keyof DevSecrets)[]).filter((k) => !stored[k]);
+    if (missing.length === 0) return stored as DevSecrets;
+    // A file written before a provider was added gains that provider's secret; existing values never change.
+    const completed = { ...fresh(), ...stored } as DevSecrets;
+    writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
+    return completed;
+  }
+  const secrets = fresh();
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -56,16 +77,26 @@ export function applyDevSecrets(config: AppConfig): { config: AppConfig; applied
       ...config,
       auth: { adminApiKey: pick(config.auth.adminApiKey, 'ADMIN_API_KEY') },
       webhooks: {
+        ...config.webhooks,
         easypostSecret: pick(config.webhooks.easypostSecret, 'EASYPOST_WEBHOOK_SECRET'),
         aftershipSecret: pick(config.webhooks.aftershipSecret, 'AFTERSHIP_WEBHOOK_SECRET'),
         shippoToken: pick(config.webhooks.shippoToken, 'SHIPPO_WEBHOOK_TOKEN'),
         genericSecret: pick(config.webhooks.genericSecret, 'GENERIC_WEBHOOK_SECRET'),
+        track17ApiKey: pick(config.webhooks.track17ApiKey, 'TRACK17_API_KEY'),
+        ship24Secret: pick(config.webhooks.ship24Secret, 'SHIP24_WEBHOOK_SECRET'),
+        shipengineToken: pick(config.webhooks.shipengineToken, 'SHIPENGINE_WEBHOOK_TOKEN'),
+        karrioSecret: pick(config.webhooks.karrioSecret, 'KARRIO_WEBHOOK_SECRET'),
+        shopifySecret: pick(config.webhooks.shopifySecret, 'SHOPIFY_WEBHOOK_SECRET'),
       },
       email: {
         ...config.email,
         unsubscribeSecret: pick(config.email.unsubscribeSecret, 'UNSUBSCRIBE_SECRET'),
       },
       chat: { ...config.chat, tokenSecret: pick(config.chat.tokenSecret, 'CHAT_TOKEN_SECRET') },
+      trackingPage: {
+        ...config.trackingPage,
+        linkSecret: pick(config.trackingPage.linkSecret, 'TRACKING_LINK_SECRET'),
+      },
     },
   };
 }

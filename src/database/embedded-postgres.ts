@@ -1,20 +1,18 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import {
+  Binaries,
+  clusterHome,
+  embeddedClusterDir,
+  ensureSystemDir,
+  isRoot,
+  loadBinaries,
+} from './embedded-postgres-binaries';
 
 /**
  * Runs a private PostgreSQL cluster for a bare machine (no `DATABASE_URL`).
@@ -24,16 +22,13 @@ import { Client } from 'pg';
  * the package's class because importing that class installs a process-wide exit hook that calls
  * `process.exit()` on SIGINT/SIGTERM and on any uncaught exception, which would cut Nest's graceful
  * shutdown (HTTP drain, in-flight jobs) short.
+ *
+ * As root the server runs as the `postgres` OS user, from binaries and a cluster placed where that user can
+ * reach them (see embedded-postgres-binaries.ts); the password and owner files stay in DATA_DIR.
  */
 
 const run = promisify(execFile);
 export const EMBEDDED_DATABASE = 'wismo';
-
-interface Binaries {
-  pg_ctl: string;
-  initdb: string;
-  postgres: string;
-}
 
 interface Ids {
   uid?: number;
@@ -46,18 +41,22 @@ export interface EmbeddedLogger {
 }
 
 export class EmbeddedPostgres {
-  private readonly clusterDir: string;
+  private readonly dataDir: string;
+  private clusterDir: string;
   private readonly passwordFile: string;
   /** The pid of the Wismo process that started the cluster: tells a running service from an orphan. */
   private readonly ownerFile: string;
   private port = 0;
   private started = false;
+  private bin?: Binaries;
+  private ids: Ids = {};
 
   constructor(
     dataDir: string,
     private readonly logger: EmbeddedLogger,
   ) {
-    this.clusterDir = resolve(dataDir, 'postgres');
+    this.dataDir = resolve(dataDir);
+    this.clusterDir = embeddedClusterDir(this.dataDir);
     this.passwordFile = resolve(dataDir, 'postgres.password');
     this.ownerFile = resolve(dataDir, 'postgres.owner.pid');
   }
@@ -67,12 +66,20 @@ export class EmbeddedPostgres {
    * With `attach`, a cluster already run by a live Wismo process on the same DATA_DIR is used as it is
    * (the CLI next to a running service); without it, that is an error.
    */
+  /** Where the cluster lives: `$DATA_DIR/postgres`, or as root a folder under /var/lib/wismo/clusters. */
+  get location(): string {
+    return this.clusterDir;
+  }
+
   async start(options: { attach?: boolean } = {}): Promise<string> {
-    const bin = await loadBinaries();
+    mkdirSync(this.dataDir, { recursive: true });
+    // Computed again now that DATA_DIR exists: its real path names the cluster's folder as root.
+    this.clusterDir = embeddedClusterDir(this.dataDir);
+    const bin = loadBinaries((m) => this.logger.log(m));
     const ids = await this.osUser();
-    const dataDir = resolve(this.clusterDir, '..');
-    mkdirSync(dataDir, { recursive: true });
-    if (ids.uid !== undefined) allowTraversal(dataDir, ids);
+    this.bin = bin;
+    this.ids = ids;
+    if (ids.uid !== undefined) this.prepareRootLayout(ids);
     if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) await this.initialise(bin, ids);
     const password = readFileSync(this.passwordFile, 'utf8').trim();
 
@@ -82,13 +89,13 @@ export class EmbeddedPostgres {
       if (options.attach && port)
         return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
       throw new Error(
-        `Another Wismo process (pid ${owner}) is running on DATA_DIR ${resolve(this.clusterDir, '..')}; stop it or use another DATA_DIR`,
+        `Another Wismo process (pid ${owner}) is running on DATA_DIR ${this.dataDir}; stop it or use another DATA_DIR`,
       );
     }
     await this.clearStaleLock(bin, ids);
 
     this.port = await freePort();
-    const logFile = resolve(this.clusterDir, '..', 'postgres.log');
+    const logFile = join(dirname(this.clusterDir), 'postgres.log');
     if (ids.uid !== undefined) touchOwned(logFile, ids);
     await run(
       bin.pg_ctl,
@@ -120,9 +127,8 @@ export class EmbeddedPostgres {
     if (!this.started) return;
     this.started = false;
     rmSync(this.ownerFile, { force: true });
-    const bin = await loadBinaries();
-    await run(bin.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', this.clusterDir], {
-      ...(await this.osUser()),
+    await run(this.bin!.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', this.clusterDir], {
+      ...this.ids,
     }).catch((err: Error) => this.logger.warn(`Embedded PostgreSQL stop: ${err.message}`));
   }
 
@@ -132,15 +138,8 @@ export class EmbeddedPostgres {
     this.started = false;
     rmSync(this.ownerFile, { force: true });
     try {
-      // Synchronous on purpose (we are exiting), so require() rather than loadBinaries().
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const bin = require(`@embedded-postgres/${platform()}-${arch()}`) as Binaries;
-      const uid =
-        process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : undefined;
-      const gid = uid !== undefined ? Number(execFileSync('id', ['-g', 'postgres']).toString()) : undefined;
-      execFileSync(bin.pg_ctl, ['stop', '-w', '-m', 'immediate', '-D', this.clusterDir], {
-        uid,
-        gid,
+      execFileSync(this.bin!.pg_ctl, ['stop', '-w', '-m', 'immediate', '-D', this.clusterDir], {
+        ...this.ids,
         stdio: 'ignore',
       });
     } catch {
@@ -154,7 +153,8 @@ export class EmbeddedPostgres {
     mkdirSync(this.clusterDir, { recursive: true, mode: 0o700 });
     const password = randomBytes(18).toString('base64url');
     writeFileSync(this.passwordFile, password, { mode: 0o600 });
-    const pwfile = resolve(this.clusterDir, '..', '.initdb-pw');
+    // Beside the cluster, where the `postgres` user can read it as root; removed once initdb is done.
+    const pwfile = join(dirname(this.clusterDir), '.initdb-pw');
     writeFileSync(pwfile, password, { mode: 0o600 });
     if (ids.uid !== undefined) {
       chownSync(this.clusterDir, ids.uid, ids.gid!);
@@ -176,6 +176,22 @@ export class EmbeddedPostgres {
     } finally {
       rmSync(pwfile, { force: true });
     }
+  }
+
+  /**
+   * As root: the cluster's folder (postgres-owned, mode 700) under root-owned, mode-755 parents, with a note
+   * naming the DATA_DIR it belongs to, so an operator can tell clusters apart and delete one with its clone.
+   */
+  private prepareRootLayout(ids: Ids): void {
+    const home = dirname(this.clusterDir);
+    if (home !== clusterHome(this.dataDir)) {
+      checkReachable(this.clusterDir, ids);
+      return;
+    }
+    ensureSystemDir(dirname(home));
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    chownSync(home, ids.uid!, ids.gid!);
+    writeFileSync(join(home, 'data-dir'), `${this.dataDir}\n`, { mode: 0o644 });
   }
 
   private liveOwner(): number | null {
@@ -212,7 +228,7 @@ export class EmbeddedPostgres {
 
   /** PostgreSQL refuses to run as root: as root, run it as the `postgres` OS user (created if missing). */
   private async osUser(): Promise<Ids> {
-    if (process.getuid?.() !== 0) return {};
+    if (!isRoot()) return {};
     const id = async () => ({
       uid: Number((await run('id', ['-u', 'postgres'])).stdout),
       gid: Number((await run('id', ['-g', 'postgres'])).stdout),
@@ -224,20 +240,6 @@ export class EmbeddedPostgres {
       await run('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres']);
       return id();
     }
-  }
-}
-
-async function loadBinaries(): Promise<Binaries> {
-  const name = `@embedded-postgres/${platform()}-${arch()}`;
-  try {
-    // The platform packages are ES modules; Node 20.19+ loads them with require().
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(name) as Binaries;
-  } catch (err) {
-    throw new Error(
-      `No embedded PostgreSQL for ${platform()}-${arch()} (${name}): set DATABASE_URL instead. ${(err as Error).message}`,
-      { cause: err },
-    );
   }
 }
 
@@ -289,14 +291,11 @@ function touchOwned(file: string, ids: Ids): void {
 }
 
 /**
- * As root, PostgreSQL runs as the `postgres` OS user, which must be able to reach DATA_DIR: a DATA_DIR made
- * by `mktemp -d` (mode 700) gets search permission for others (not read), and an ancestor that still
- * blocks the way is named in the error instead of initdb's bare "Permission denied".
+ * A cluster an earlier version created inside DATA_DIR stays there; as root, the `postgres` user must be able
+ * to reach it. We never open the user's folders up for it: an ancestor that blocks the way is named instead.
  */
-function allowTraversal(dataDir: string, ids: Ids): void {
-  const mode = statSync(dataDir).mode;
-  if ((mode & 0o001) === 0) chmodSync(dataDir, (mode & 0o7777) | 0o011);
-  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+function checkReachable(clusterDir: string, ids: Ids): void {
+  for (let dir = dirname(clusterDir); ; dir = dirname(dir)) {
     const st = statSync(dir);
     const reachable =
       (st.mode & 0o001) !== 0 ||
@@ -305,7 +304,9 @@ function allowTraversal(dataDir: string, ids: Ids): void {
     if (!reachable) {
       throw new Error(
         `Running as root, the embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${dir} ` +
-          `(mode ${(st.mode & 0o777).toString(8)}): choose a DATA_DIR outside it, or run Wismo as a normal user`,
+          `(mode ${(st.mode & 0o777).toString(8)}) to reach the cluster ${clusterDir} an earlier version created there. ` +
+          `Move that folder away (or delete it to start with an empty database): a new cluster is then created ` +
+          `under /var/lib/wismo/clusters, which that user can reach.`,
       );
     }
     if (dir === dirname(dir)) return;

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { JobName, QueueName, SEND_JOB_OPTIONS } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
-import { queryPrepared } from '../database/prepared';
-import { CLOCK, type Clock } from './notification-planner.service';
+import { CLOCK, type Clock } from '../shared/clock';
 import { Notification } from './notification.entity';
-import type { Channel } from './notification.types';
+import { NotificationRepository } from './notification.repository';
+import type { Channel } from '../shared/notification.types';
 
 export const CHANNEL_QUEUE: Record<Channel, QueueName> = { sms: QueueName.Sms, email: QueueName.Email };
 
@@ -19,7 +18,7 @@ export class NotificationDispatcher {
 
   constructor(
     private readonly queues: QueueService,
-    private readonly dataSource: DataSource,
+    private readonly notifications: NotificationRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,18 +44,9 @@ export class NotificationDispatcher {
       if (ok) enqueued.push(...batch.map((n) => n.id));
     }
     if (enqueued.length) {
-      await queryPrepared(
-        this.dataSource,
-        // Rows locked in id order, as the workers' claim locks them: the two race for the same rows all the time.
-        // The status tests are CASEs so that rows are reached by id, never through the status index (a prepared
-        // statement's generic plan may otherwise read every pending row of a backlog).
-        `UPDATE notifications SET status = 'queued', updated_at = now()
-          WHERE id IN (SELECT id FROM notifications
-                        WHERE id = ANY($1) AND CASE WHEN status = 'pending' THEN true ELSE false END
-                        ORDER BY id FOR UPDATE)
-            AND CASE WHEN status = 'pending' THEN true ELSE false END`,
-        [enqueued],
-      ).catch((err: Error) => this.logger.warn(`Could not mark notifications queued: ${err.message}`));
+      await this.notifications
+        .markQueued(enqueued)
+        .catch((err: Error) => this.logger.warn(`Could not mark notifications queued: ${err.message}`));
     }
     return enqueued.length;
   }

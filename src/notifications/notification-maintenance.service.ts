@@ -4,10 +4,13 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MaintenanceRegistry } from '../queue/maintenance.registry';
 import { JobName } from '../queue/queue.constants';
 import { QueueService } from '../queue/queue.service';
-import { Shipment } from '../tracking/shipment.entity';
+import { fromRow } from '../database/from-row';
 import { NotificationDispatcher, CHANNEL_QUEUE } from './notification-dispatcher.service';
-import { CLOCK, type Clock, NotificationPlanner } from './notification-planner.service';
+import { CLOCK, type Clock } from '../shared/clock';
+import { NotificationPlanner } from './notification-planner.service';
 import type { Notification } from './notification.entity';
+import { NotificationRepository } from './notification.repository';
+import { SHIPMENTS, type SubjectShipment } from './notification-subject';
 import { sendingLeaseMs } from './notification-sender.service';
 
 /** Rows younger than this are still being enqueued by the request that created them. */
@@ -23,6 +26,7 @@ export class NotificationMaintenance implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly planner: NotificationPlanner,
     private readonly queues: QueueService,
@@ -44,23 +48,12 @@ export class NotificationMaintenance implements OnModuleInit {
   /** Re-enqueues pending rows, and queued rows whose job vanished (queue data lost). Harmless twice: jobId. */
   async sweep(): Promise<{ requeued: number }> {
     const cutoff = new Date(this.clock.now().getTime() - SWEEP_GRACE_MS);
-    const rows: Pick<Notification, 'id' | 'channel' | 'scheduledFor' | 'status'>[] =
-      await this.dataSource.query(
-        `SELECT id, channel, scheduled_for AS "scheduledFor", status FROM notifications
-        WHERE (status = 'pending' AND created_at < $1)
-           OR (status = 'queued' AND scheduled_for < $1)
-           OR (status = 'sending' AND updated_at < $2)
-        ORDER BY scheduled_for LIMIT 2000`,
-        // A `sending` row is looked at once its claim lease has run out (plus a margin for clock skew).
-        [
-          cutoff,
-          new Date(
-            this.clock.now().getTime() -
-              sendingLeaseMs(this.config) -
-              Math.min(30_000, sendingLeaseMs(this.config)),
-          ),
-        ],
-      );
+    // A `sending` row is looked at once its claim lease has run out (plus a margin for clock skew).
+    const lease = sendingLeaseMs(this.config);
+    const rows = await this.notifications.findStale(
+      cutoff,
+      new Date(this.clock.now().getTime() - lease - Math.min(30_000, lease)),
+    );
     const missing: typeof rows = [];
     for (const row of rows) {
       if (row.status === 'pending') {
@@ -104,11 +97,8 @@ export class NotificationMaintenance implements OnModuleInit {
     const created: Notification[] = [];
     for (const { id } of ids) {
       await this.dataSource.transaction(async (manager) => {
-        const shipment = await manager
-          .createQueryBuilder(Shipment, 's')
-          .setLock('pessimistic_write')
-          .where('s.id = :id', { id })
-          .getOne();
+        const [row] = await manager.query('SELECT * FROM shipments WHERE id = $1 FOR UPDATE', [id]);
+        const shipment = row ? fromRow<SubjectShipment>(this.dataSource, SHIPMENTS, row) : null;
         if (shipment) created.push(...(await this.planner.planPickupReminder(manager, shipment)));
       });
     }

@@ -1,14 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Shipment } from '../tracking/shipment.entity';
-import type { ShipmentDomainEvent } from '../tracking/tracking.types';
-import type { NotificationConfig } from './notification-config';
+import type { SubjectShipment as Shipment } from './notification-subject';
+import type { ShipmentDomainEvent } from '../shared/tracking.types';
+import type { NotificationConfig } from '../config/notification-config';
+import { CLOCK, type Clock } from '../shared/clock';
 import { Notification } from './notification.entity';
-import { normalisedAddressSql } from '../channels/suppression.service';
-import { SqlParams } from '../database/sql-params';
-import { queryPrepared } from '../database/prepared';
+import { NotificationRepository, type PlannedRow, type SupersededRow } from './notification.repository';
 import {
-  CANCELLABLE_STATUSES,
   CancelDecision,
   decideNotifications,
   decidePickupReminder,
@@ -18,7 +16,7 @@ import {
   PolicyContext,
 } from './notification-policy';
 import { NOTIFICATION_CONFIG } from './notification-settings';
-import type { Channel, NotificationStatus, NotificationType } from './notification.types';
+import type { Channel, NotificationStatus, NotificationType } from '../shared/notification.types';
 
 export interface PlanContext {
   /** When the change reached us: the start of the receipt-to-provider latency. */
@@ -27,20 +25,12 @@ export interface PlanContext {
   eventOccurredAt: Date | null;
 }
 
-/** An injectable clock, so tests can move time (quiet hours, debounce, reminders). */
-export const CLOCK = Symbol('CLOCK');
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
-
 /**
- * Applies the pure policy inside the caller's transaction. The context it needs (customer, preferences,
- * suppressions, what was already sent) is a set of columns any statement on `shipments s` can carry
- * ({@link PLAN_CONTEXT_SELECT}), so webhook intake reads it in the same statement that locks the shipment; the
- * writes (cancellations, then one multi-row insert) are statement parts the caller can send together with its
- * own. Inserts are ON CONFLICT DO NOTHING against the once-per-type index, so concurrent changes can never
- * double-create.
+ * Applies the pure policy inside the caller's transaction. The caller (tracking) runs its own statements; the
+ * planner reads the policy's context for a set of shipments in one statement ({@link contexts}), decides in
+ * memory, and returns parts ({@link parts}: rows to insert, notifications to cancel) that {@link write} hands
+ * to NotificationRepository as one statement. Inserts are ON CONFLICT DO NOTHING against the once-per-type index,
+ * so concurrent changes can never double-create.
  */
 @Injectable()
 export class NotificationPlanner {
@@ -49,24 +39,25 @@ export class NotificationPlanner {
   constructor(
     @Inject(NOTIFICATION_CONFIG) private readonly config: NotificationConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly notifications: NotificationRepository,
   ) {}
 
-  /** Plans and writes in two statements (context, then writes): for callers that hold no statement of their own. */
+  /** Plans and writes one shipment's changes in two statements (context, then writes). */
   async planWithin(
     manager: EntityManager,
     shipment: Shipment,
     changes: ShipmentDomainEvent[],
     context: PlanContext,
   ): Promise<Notification[]> {
-    const base = await this.loadContext(manager, shipment);
+    const base = (await this.contexts(manager, [shipment])).get(shipment.id);
     if (!base) return [];
     const plan = this.decide(base, shipment, changes, context);
-    return (await this.writeMany(manager, new SqlParams(), [], [{ shipment, plan }])).get(shipment.id) ?? [];
+    return (await this.write(manager, [{ shipment, plan }])).get(shipment.id) ?? [];
   }
 
   /** The pickup reminder check for one shipment (scheduled job). */
   async planPickupReminder(manager: EntityManager, shipment: Shipment): Promise<Notification[]> {
-    const base = await this.loadContext(manager, shipment);
+    const base = (await this.contexts(manager, [shipment])).get(shipment.id);
     if (!base) return [];
     const decisions = decidePickupReminder({
       ...base.policy,
@@ -81,7 +72,7 @@ export class NotificationPlanner {
       receivedAt: this.clock.now(),
       eventOccurredAt: null,
     });
-    return (await this.writeMany(manager, new SqlParams(), [], [{ shipment, plan }])).get(shipment.id) ?? [];
+    return (await this.write(manager, [{ shipment, plan }])).get(shipment.id) ?? [];
   }
 
   /** The policy's decisions for a list of changes; each change sees what the ones before it decided to send. */
@@ -101,23 +92,23 @@ export class NotificationPlanner {
         eventOccurredAt: context.eventOccurredAt,
       });
       const next = this.collect(base, shipment, decisions, context);
+      // Changes that land together give one coherent message: a create from an earlier change of this batch that
+      // a later one supersedes is dropped here (the cancel statement runs before the insert and cannot see it).
+      const superseded = new Set(next.cancels.map((c) => c.notificationType));
+      if (superseded.size) {
+        plan.creates = plan.creates.filter((c) => !superseded.has(c.type));
+        for (const entry of base.policy.history)
+          if (superseded.has(entry.type) && entry.status === 'pending' && entry.createdAt === base.policy.now)
+            entry.status = 'cancelled';
+      }
       plan.creates.push(...next.creates);
       plan.cancels.push(...next.cancels);
     }
     return plan;
   }
 
-  /**
-   * Runs the plans' writes as one statement, after `before` (data-modifying statements of the caller, run as CTEs
-   * sharing `sql`'s parameters): cancellations, then one insert of every new notification. ON CONFLICT DO NOTHING
-   * against the once-per-type index drops what already exists. Returns the notifications created, by shipment.
-   */
-  async writeMany(
-    manager: EntityManager,
-    sql: SqlParams,
-    before: string[],
-    plans: { shipment: Shipment; plan: Plan }[],
-  ): Promise<Map<string, Notification[]>> {
+  /** The plans as parts: the rows to insert and the superseded notifications to cancel. */
+  parts(plans: { shipment: Shipment; plan: Plan }[]): { creates: PlannedRow[]; cancels: SupersededRow[] } {
     const cancels = plans.flatMap(({ shipment, plan }) =>
       plan.cancels.map((c) => ({
         shipment_id: shipment.id,
@@ -139,33 +130,20 @@ export class NotificationPlanner {
         locale: plan.base.locale,
       })),
     );
-    const ctes = [...before];
-    if (cancels.length) {
-      ctes.push(
-        `UPDATE notifications n SET status = 'cancelled', status_reason = c.reason, updated_at = now()
-           FROM json_to_recordset(${sql.add(JSON.stringify(cancels), 'json')})
-                AS c(shipment_id uuid, order_id uuid, type text, reason text)
-          WHERE n.shipment_id = c.shipment_id AND n.type = c.type
-            -- by order: its index finds the order's few messages (no index leads with the shipment)
-            AND n.order_id = ANY(${sql.add([...new Set(cancels.map((c) => c.order_id))])}::uuid[])
-            AND n.status = ANY(${sql.add(CANCELLABLE_STATUSES)}::text[])`,
-      );
-    }
-    const insert = `INSERT INTO notifications
-         (shipment_id, order_id, customer_id, type, channel, status, scheduled_for, quiet_hours_delayed,
-          event_received_at, locale)
-       SELECT x.shipment_id, x.order_id, x.customer_id, x.type, x.channel, 'pending', x.scheduled_for,
-              x.quiet_hours_delayed, x.event_received_at, x.locale
-         FROM json_to_recordset(${sql.add(JSON.stringify(creates), 'json')}) AS x(
-                shipment_id uuid, order_id uuid, customer_id uuid, type text, channel text,
-                scheduled_for timestamptz, quiet_hours_delayed boolean, event_received_at timestamptz, locale text)
-       ON CONFLICT DO NOTHING
-       RETURNING id, shipment_id, type, channel`;
-    const statement = ctes.length
-      ? `WITH ${ctes.map((c, i) => `w${i} AS (${c})`).join(',\n')}\n${insert}`
-      : insert;
-    const inserted: { id: string; shipment_id: string; type: NotificationType; channel: Channel }[] =
-      await queryPrepared(manager, statement, sql.values);
+    return { creates, cancels };
+  }
+
+  /**
+   * Writes the plans (cancel superseded, insert planned) in one statement of NotificationRepository, inside the
+   * caller's transaction. Returns the notifications created, by shipment, for the caller to enqueue after commit.
+   */
+  async write(
+    manager: EntityManager,
+    plans: { shipment: Shipment; plan: Plan }[],
+  ): Promise<Map<string, Notification[]>> {
+    const { creates, cancels } = this.parts(plans);
+    if (!creates.length && !cancels.length) return new Map();
+    const inserted = await this.notifications.insertPlanned(manager, creates, cancels);
     const byShipment = new Map<string, Notification[]>();
     for (const row of inserted) {
       const plan = plans.find((p) => p.shipment.id === row.shipment_id)!.plan;
@@ -185,8 +163,8 @@ export class NotificationPlanner {
     return byShipment;
   }
 
-  /** The policy context from a row that carried {@link PLAN_CONTEXT_SELECT}; null when there is no order yet. */
-  contextFromRow(row: Record<string, unknown>): PlanBase | null {
+  /** The policy context from a row of NotificationRepository.planContexts; null when there is no order yet. */
+  private contextFromRow(row: Record<string, unknown>): PlanBase | null {
     const r = row as unknown as ContextRow;
     if (!r.ctx_order_id || !r.ctx_customer_id) return null; // kept until its order arrives; nobody to tell yet
     return {
@@ -215,14 +193,22 @@ export class NotificationPlanner {
     };
   }
 
-  /** Everything the policy needs, in one statement. */
-  private async loadContext(manager: EntityManager, shipment: Shipment): Promise<PlanBase | null> {
-    if (!shipment.orderId) return null;
-    const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT ${PLAN_CONTEXT_SELECT} FROM shipments s ${PLAN_CONTEXT_JOIN} WHERE s.id = $1`,
-      [shipment.id],
-    );
-    return rows[0] ? this.contextFromRow(rows[0]) : null;
+  /**
+   * Everything the policy needs about each shipment (customer, opt-outs, suppressions, what was already sent), in
+   * one statement for all of them. Shipments without an order have no entry: nobody to tell yet.
+   */
+  async contexts(
+    manager: EntityManager,
+    shipments: Pick<Shipment, 'id' | 'orderId'>[],
+  ): Promise<Map<string, PlanBase>> {
+    const ids = shipments.filter((s) => s.orderId).map((s) => s.id);
+    const out = new Map<string, PlanBase>();
+    if (!ids.length) return out;
+    for (const row of await this.notifications.planContexts(manager, ids)) {
+      const base = this.contextFromRow(row);
+      if (base) out.set(row.shipment_id as string, base);
+    }
+    return out;
   }
 
   /** Sorts decisions into creates and cancels, logging skips; creates join the history the next change sees. */
@@ -256,26 +242,6 @@ export class NotificationPlanner {
   }
 }
 
-/**
- * The planner's context for the shipment aliased `s`, as columns (with {@link PLAN_CONTEXT_JOIN}): the customer,
- * active suppressions of their addresses (normalised as SuppressionService stores them), opt-outs, and the
- * shipment's notification history.
- */
-export const PLAN_CONTEXT_JOIN =
-  'LEFT JOIN orders o ON o.id = s.order_id LEFT JOIN customers c ON c.id = o.customer_id';
-export const PLAN_CONTEXT_SELECT = `o.id AS ctx_order_id, c.id AS ctx_customer_id, c.locale AS ctx_locale,
-  c.time_zone AS ctx_time_zone, c.email IS NOT NULL AS ctx_has_email, c.phone IS NOT NULL AS ctx_has_phone,
-  EXISTS (SELECT 1 FROM suppressions x
-           WHERE x.channel = 'sms' AND x.address = ${normalisedAddressSql('sms', 'c.phone')} AND x.lifted_at IS NULL) AS ctx_sms_suppressed,
-  EXISTS (SELECT 1 FROM suppressions x
-           WHERE x.channel = 'email' AND x.address = ${normalisedAddressSql('email', 'c.email')} AND x.lifted_at IS NULL) AS ctx_email_suppressed,
-  COALESCE((SELECT json_agg(json_build_object('type', p.type, 'channel', p.channel))
-              FROM customer_preferences p WHERE p.customer_id = c.id AND p.enabled = false), '[]') AS ctx_opt_outs,
-  COALESCE((SELECT json_agg(json_build_object('type', n.type, 'channel', n.channel, 'status', n.status,
-                                              'createdAt', n.created_at, 'scheduledFor', n.scheduled_for))
-              FROM notifications n
-             WHERE n.shipment_id = s.id AND n.resend_of IS NULL AND n.fallback_of IS NULL), '[]') AS ctx_history`;
-
 interface ContextRow {
   ctx_order_id: string | null;
   ctx_customer_id: string | null;
@@ -302,7 +268,7 @@ export interface PlanBase {
   policy: PolicyContext;
 }
 
-/** What the policy decided for one shipment: written by {@link NotificationPlanner.writeMany}. */
+/** What the policy decided for one shipment: written by {@link NotificationPlanner.write}. */
 export interface Plan {
   base: PlanBase;
   context: PlanContext;

@@ -1,8 +1,10 @@
-import type { CanonicalStatus, ExceptionReason, ShipmentDomainEvent } from '../tracking/tracking.types';
-import { DEFAULT_NOTIFICATION_CONFIG, type NotificationConfig } from './notification-config';
+import type { CanonicalStatus, ExceptionReason, ShipmentDomainEvent } from '../shared/tracking.types';
+import { DEFAULT_NOTIFICATION_CONFIG, type NotificationConfig } from '../config/notification-config';
 import {
   decideNotifications,
   decidePickupReminder,
+  sendTimeVerdict,
+  type SendTimeInput,
   notificationTypeForChange,
   SUPERSEDES,
   type Decision,
@@ -10,7 +12,7 @@ import {
   type PickupReminderInput,
   type PolicyInput,
 } from './notification-policy';
-import type { Channel, NotificationStatus, NotificationType } from './notification.types';
+import type { Channel, NotificationStatus, NotificationType } from '../shared/notification.types';
 
 const NY = 'America/New_York';
 /** 10:00 EDT: outside quiet hours in New York. */
@@ -595,11 +597,23 @@ describe('decideNotifications', () => {
       ]);
     });
 
-    it('shipped, delayed and pickup reminders supersede nothing', () => {
+    it('shipped and pickup reminders supersede nothing', () => {
       expect(SUPERSEDES.shipped).toEqual([]);
-      expect(SUPERSEDES.delayed).toEqual([]);
       expect(SUPERSEDES.pickup_reminder).toEqual([]);
-      const history = [row('shipped', 'email', 'pending')];
+    });
+
+    it('a delay decided while "on its way" still waits replaces it: one message, the latest truth', () => {
+      expect(SUPERSEDES.delayed).toEqual(['shipped']);
+      const history = [row('shipped', 'email', 'pending'), row('shipped', 'sms', 'sent')];
+      expect(decideNotifications(input(delayedEvent, { history }))).toEqual([
+        { action: 'cancel', notificationType: 'shipped', reason: 'superseded' },
+        create('delayed', 'sms', at),
+        create('delayed', 'email', at),
+      ]);
+    });
+
+    it('a delay does not cancel a shipped message already sent', () => {
+      const history = [row('shipped', 'email', 'sent'), row('shipped', 'sms', 'sent')];
       expect(decideNotifications(input(delayedEvent, { history }))).toEqual([
         create('delayed', 'sms', at),
         create('delayed', 'email', at),
@@ -935,5 +949,163 @@ describe('decidePickupReminder', () => {
     expect(decidePickupReminder(reminderInput({ config }))).toEqual([
       skip('pickup_reminder', null, 'type_disabled'),
     ]);
+  });
+});
+
+describe('a delay is a later date, never the same one', () => {
+  const at = plus(T0, 60);
+  it('skips a "delay" whose new day equals the previous one', () => {
+    const change: ShipmentDomainEvent = {
+      kind: 'delayed',
+      previous: '2026-12-05',
+      current: '2026-12-05',
+      cause: 'eta_later',
+    };
+    expect(decideNotifications(input(change))).toEqual([skip('delayed', null, 'not_a_delay')]);
+  });
+
+  it('skips a "delay" to an earlier day', () => {
+    const change: ShipmentDomainEvent = {
+      kind: 'delayed',
+      previous: '2026-12-07',
+      current: '2026-12-05',
+      cause: 'eta_later',
+    };
+    expect(decideNotifications(input(change))).toEqual([skip('delayed', null, 'not_a_delay')]);
+  });
+
+  it('announces a later day, and a no-scan delay that has no day at all', () => {
+    expect(decideNotifications(input(delayedEvent))).toEqual([
+      create('delayed', 'sms', at),
+      create('delayed', 'email', at),
+    ]);
+    const noScan: ShipmentDomainEvent = { kind: 'delayed', previous: null, current: null, cause: 'no_scan' };
+    expect(decideNotifications(input(noScan))).toEqual([
+      create('delayed', 'sms', at),
+      create('delayed', 'email', at),
+    ]);
+  });
+});
+
+describe('a pickup reminder never precedes its notice', () => {
+  const since = new Date('2026-06-12T14:00:00Z');
+  const reminder = (history: NotificationHistoryEntry[]): PickupReminderInput => {
+    const base = input(statusChanged('in_transit', 'available_for_pickup'));
+    return {
+      customer: base.customer,
+      preferences: base.preferences,
+      suppressions: base.suppressions,
+      history,
+      config: base.config,
+      now: T0,
+      shipment: {
+        id: 'shp_1',
+        status: 'available_for_pickup',
+        collectedAtPickup: false,
+        availableForPickupAt: since,
+      },
+    };
+  };
+
+  it.each(['pending', 'queued', 'sending'] as const)('goes after the notice while it is %s', (status) => {
+    const noticeAt = plus(T0, 40);
+    const later = plus(T0, 100);
+    const history = [
+      row('available_for_pickup', 'email', status, T0, noticeAt),
+      row('available_for_pickup', 'sms', 'sent', plus(T0, -60), plus(T0, -30)),
+    ];
+    expect(decidePickupReminder(reminder(history))).toEqual([
+      create('pickup_reminder', 'sms', later),
+      create('pickup_reminder', 'email', later),
+    ]);
+  });
+
+  it('a notice held for quiet hours holds the reminder until after it', () => {
+    const morning = new Date('2026-06-16T12:00:00Z'); // 08:00 EDT
+    const history = [row('available_for_pickup', 'sms', 'queued', T0, morning)];
+    const [sms] = decidePickupReminder(reminder(history));
+    expect(sms).toEqual(create('pickup_reminder', 'sms', plus(morning, 60)));
+  });
+
+  it('reminds once the notice went out', () => {
+    expect(
+      decidePickupReminder(
+        reminder([
+          row('available_for_pickup', 'sms', 'sent'),
+          row('available_for_pickup', 'email', 'delivered'),
+        ]),
+      ),
+    ).toEqual([create('pickup_reminder', 'sms', T0), create('pickup_reminder', 'email', T0)]);
+  });
+});
+
+describe('sendTimeVerdict: still true when it goes out', () => {
+  const verdict = (type: NotificationType, status: CanonicalStatus, extra: Partial<SendTimeInput> = {}) =>
+    sendTimeVerdict({
+      type,
+      isResend: false,
+      shipment: { status, collectedAtPickup: false },
+      delayIsNews: true,
+      pickupNoticePending: false,
+      ...extra,
+    });
+
+  it('sends each type while its status holds', () => {
+    expect(verdict('shipped', 'in_transit')).toBeNull();
+    expect(verdict('out_for_delivery', 'out_for_delivery')).toBeNull();
+    expect(verdict('delivery_attempt_failed', 'attempt_failed')).toBeNull();
+    expect(verdict('available_for_pickup', 'available_for_pickup')).toBeNull();
+    expect(verdict('pickup_reminder', 'available_for_pickup')).toBeNull();
+    expect(verdict('delivered', 'delivered')).toBeNull();
+    expect(verdict('delayed', 'in_transit')).toBeNull();
+    expect(verdict('exception', 'exception')).toBeNull();
+    expect(verdict('returned_to_sender', 'returned')).toBeNull();
+  });
+
+  it('never says "arriving today" after delivery, a failed attempt or a pickup', () => {
+    for (const status of ['delivered', 'attempt_failed', 'available_for_pickup', 'exception'] as const)
+      expect({ status, verdict: verdict('out_for_delivery', status) }).toEqual({
+        status,
+        verdict: { status: 'cancelled', reason: 'superseded' },
+      });
+  });
+
+  it('never says "on its way" or "running late" once delivered or waiting at a pickup point', () => {
+    expect(verdict('shipped', 'delivered')).toEqual({ status: 'cancelled', reason: 'superseded' });
+    expect(verdict('shipped', 'available_for_pickup')).toEqual({ status: 'cancelled', reason: 'superseded' });
+    expect(verdict('delayed', 'delivered')).toEqual({ status: 'cancelled', reason: 'superseded' });
+    expect(verdict('delayed', 'available_for_pickup')).toEqual({ status: 'cancelled', reason: 'superseded' });
+  });
+
+  it('drops a delay that is no longer later than what the customer expects', () => {
+    expect(verdict('delayed', 'in_transit', { delayIsNews: false })).toEqual({
+      status: 'cancelled',
+      reason: 'not_a_delay',
+    });
+  });
+
+  it('holds back a reminder whose notice has not gone out, and one for a collected parcel', () => {
+    expect(verdict('pickup_reminder', 'available_for_pickup', { pickupNoticePending: true })).toEqual({
+      status: 'skipped',
+      reason: 'pickup_notice_pending',
+    });
+    expect(
+      verdict('pickup_reminder', 'available_for_pickup', {
+        shipment: { status: 'available_for_pickup', collectedAtPickup: true },
+      }),
+    ).toEqual({ status: 'skipped', reason: 'not_awaiting_pickup' });
+    expect(verdict('pickup_reminder', 'delivered')).toEqual({
+      status: 'skipped',
+      reason: 'not_awaiting_pickup',
+    });
+  });
+
+  it('after a return only the return is said', () => {
+    expect(verdict('exception', 'returned')).toEqual({ status: 'skipped', reason: 'returned_to_sender' });
+    expect(verdict('returned_to_sender', 'returned')).toBeNull();
+  });
+
+  it('leaves a resend to the person who asked for it', () => {
+    expect(verdict('out_for_delivery', 'delivered', { isResend: true })).toBeNull();
   });
 });

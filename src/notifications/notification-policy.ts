@@ -54,18 +54,19 @@
  *
  * Pickup reminder (`decidePickupReminder`, for the scheduled check): the shipment has been
  * available_for_pickup for at least `config.pickupReminderAfterDays` days and is not collected, and no
- * reminder exists for that channel → create, scheduled at `now` (no debounce; quiet hours still apply to SMS).
+ * reminder exists for that channel → create, scheduled at `now` (no debounce; quiet hours still apply to SMS), or,
+ * while the "ready for pickup" notice itself still waits, a minute after it: a reminder never precedes its notice.
  */
-import type { CanonicalStatus, ExceptionReason, ShipmentDomainEvent } from '../tracking/tracking.types';
-import { quietWindowFor, type NotificationConfig } from './notification-config';
+import type { CanonicalStatus, ExceptionReason, ShipmentDomainEvent } from '../shared/tracking.types';
+import { quietWindowFor, type NotificationConfig } from '../config/notification-config';
 import {
   CHANNELS,
   NOTIFICATION_TYPES,
   type Channel,
   type NotificationStatus,
   type NotificationType,
-} from './notification.types';
-import { nextAllowedSendTime } from './quiet-hours';
+} from '../shared/notification.types';
+import { nextAllowedSendTime } from '../shared/quiet-hours';
 
 export interface NotificationOptOut {
   type: NotificationType | '*';
@@ -135,7 +136,8 @@ export type SkipReason =
   | 'no_phone'
   | 'no_email'
   | 'not_awaiting_pickup'
-  | 'pickup_reminder_too_early';
+  | 'pickup_reminder_too_early'
+  | 'not_a_delay';
 
 export interface CreateDecision {
   action: 'create';
@@ -178,7 +180,9 @@ export const CANCELLABLE_STATUSES: readonly NotificationStatus[] = ['pending', '
 /** Pending notifications of the listed types are obsolete once the key type is decided. */
 export const SUPERSEDES: Readonly<Record<NotificationType, readonly NotificationType[]>> = {
   shipped: [],
-  delayed: [],
+  // "On its way, expected Monday" and "running late, now Monday" must not both go out: the delay, decided
+  // while the shipped message still waits, says both (it is on its way, and late).
+  delayed: ['shipped'],
   pickup_reminder: [],
   out_for_delivery: ['shipped', 'delayed', 'delivery_attempt_failed', 'exception'],
   delivery_attempt_failed: ['shipped', 'delayed', 'out_for_delivery'],
@@ -195,6 +199,21 @@ export const SUPERSEDES: Readonly<Record<NotificationType, readonly Notification
   ],
   returned_to_sender: NOTIFICATION_TYPES.filter((type) => type !== 'returned_to_sender'),
 };
+
+/** A reminder decided while its notice still waits goes this long after the notice. */
+export const REMINDER_AFTER_NOTICE_MS = 60_000;
+
+/** Statuses of a notification that has not gone out yet (it may still be sent). */
+export const PENDING_STATUSES: readonly NotificationStatus[] = ['pending', 'queued', 'sending'];
+
+/**
+ * A delay is news only when the new day is later than the one before it (both YYYY-MM-DD). A delay with no
+ * new day (no scan for days) is news; a "delay" to the same or an earlier day is not.
+ */
+function isLater(current: string | null, previous: string | null): boolean {
+  if (!current || !previous) return true;
+  return current.slice(0, 10) > previous.slice(0, 10);
+}
 
 /** Types whose pending predecessors are false once they are decided, so they cancel even when not sent. */
 const FINAL_TYPES: readonly NotificationType[] = ['delivered', 'returned_to_sender'];
@@ -247,6 +266,7 @@ export function decideNotifications(input: PolicyInput): Decision[] {
     return skipAll('stale_event');
   }
   if (!type) return skipAll('no_notification_for_change');
+  if (change.kind === 'delayed' && !isLater(change.current, change.previous)) return skipAll('not_a_delay');
 
   const sendAt = new Date(input.now.getTime() + input.config.debounceSeconds * 1000);
   const perChannel = channelDecisions(type, sendAt, input);
@@ -272,7 +292,13 @@ export function decidePickupReminder(input: PickupReminderInput): Decision[] {
   }
   const dueAt = shipment.availableForPickupAt.getTime() + input.config.pickupReminderAfterDays * DAY_MS;
   if (now.getTime() < dueAt) return skip('pickup_reminder_too_early');
-  return channelDecisions(type, now, input);
+  // A reminder never precedes the notice it reminds of: while "ready for pickup" still waits (debounce, quiet
+  // hours), the reminder is scheduled after it (the sender checks again when it goes out).
+  const noticeAt = history
+    .filter((entry) => entry.type === 'available_for_pickup' && PENDING_STATUSES.includes(entry.status))
+    .reduce((latest, entry) => Math.max(latest, entry.scheduledFor.getTime()), 0);
+  const sendAt = noticeAt ? new Date(Math.max(now.getTime(), noticeAt + REMINDER_AFTER_NOTICE_MS)) : now;
+  return channelDecisions(type, sendAt, input);
 }
 
 /** Rules 5–7 for one type: a skip for a disabled type, else one decision per enabled channel. */
@@ -320,4 +346,66 @@ function supersededBy(type: NotificationType, history: NotificationHistoryEntry[
       history.some((entry) => entry.type === older && CANCELLABLE_STATUSES.includes(entry.status)),
     )
     .map((older) => ({ action: 'cancel', notificationType: older, reason: 'superseded' }));
+}
+
+/**
+ * What the sender knows when it is about to send: the shipment as it is now, and the few facts about the
+ * order's other messages that decide whether this one is still true.
+ */
+export interface SendTimeInput {
+  type: NotificationType;
+  /** A person asked for it (resend): their call, checked by the resend rules instead. */
+  isResend: boolean;
+  shipment: { status: CanonicalStatus; collectedAtPickup: boolean };
+  /** For a delay: the current ETA is later than what the customer was last told (or promised). */
+  delayIsNews: boolean;
+  /** An available_for_pickup notice of this shipment has not gone out yet (any channel). */
+  pickupNoticePending: boolean;
+}
+
+export interface SendTimeVerdict {
+  status: 'skipped' | 'cancelled';
+  reason:
+    'returned_to_sender' | 'superseded' | 'not_awaiting_pickup' | 'pickup_notice_pending' | 'not_a_delay';
+}
+
+/**
+ * Statuses in which each type's message is still true. A message decided earlier and held (debounce, quiet
+ * hours, a retry) is re-checked against the shipment as it is when it goes out: "arriving today" after a failed
+ * attempt or a pickup, "ready for pickup" after collection, "there's a problem" once it moves again, are false.
+ */
+const TRUE_WHILE: Readonly<Record<NotificationType, readonly CanonicalStatus[] | null>> = {
+  shipped: ['pre_transit', 'in_transit', 'out_for_delivery', 'unknown'],
+  out_for_delivery: ['out_for_delivery'],
+  delivery_attempt_failed: ['attempt_failed', 'available_for_pickup', 'in_transit', 'exception', 'unknown'],
+  available_for_pickup: ['available_for_pickup'],
+  pickup_reminder: ['available_for_pickup'],
+  delivered: ['delivered'],
+  delayed: ['pre_transit', 'in_transit', 'attempt_failed', 'exception', 'unknown'],
+  exception: ['exception'],
+  returned_to_sender: ['returned'],
+};
+
+/**
+ * The send-time re-check (rule 5 of the issue: no message contradicts a later state, no reminder before its
+ * notice; rule 4: a delay that is no longer later than what the customer expects is dropped). Null = send.
+ */
+export function sendTimeVerdict(input: SendTimeInput): SendTimeVerdict | null {
+  if (input.isResend) return null;
+  const { type, shipment } = input;
+  if (shipment.status === 'returned' && type !== 'returned_to_sender')
+    return { status: 'skipped', reason: 'returned_to_sender' };
+  if (type === 'pickup_reminder' || type === 'available_for_pickup') {
+    if (shipment.status !== 'available_for_pickup' || shipment.collectedAtPickup)
+      return type === 'pickup_reminder'
+        ? { status: 'skipped', reason: 'not_awaiting_pickup' }
+        : { status: 'cancelled', reason: 'superseded' };
+    if (type === 'pickup_reminder' && input.pickupNoticePending)
+      return { status: 'skipped', reason: 'pickup_notice_pending' };
+    return null;
+  }
+  const allowed = TRUE_WHILE[type];
+  if (allowed && !allowed.includes(shipment.status)) return { status: 'cancelled', reason: 'superseded' };
+  if (type === 'delayed' && !input.delayIsNews) return { status: 'cancelled', reason: 'not_a_delay' };
+  return null;
 }

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config';
-import { NotificationConfig, parseNotificationConfig } from './notification-config';
+import { NotificationConfig, parseNotificationConfig } from '../config/notification-config';
 
 export const NOTIFICATION_CONFIG = Symbol('NOTIFICATION_CONFIG');
 

@@ -1,11 +1,13 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Channel, NotificationStatus, NotificationType } from './notification.types';
+import type { Channel, NotificationStatus, NotificationType } from '../shared/notification.types';
 
 /**
  * One message to one customer on one channel. The row is the truth; queue jobs carry only its id.
  * The partial unique index is the last line of "never the same type twice": one original message per
  * shipment, type and channel, whatever races happen above it. Resends and fallbacks point at their origin.
  */
+// A BRIN index for analytics' incremental refresh, made by a migration (TypeORM cannot declare BRIN).
+@Index('ix_notifications_created_brin', { synchronize: false })
 @Entity('notifications')
 @Index('uq_notifications_once', ['shipmentId', 'type', 'channel'], {
   unique: true,

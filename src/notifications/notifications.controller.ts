@@ -16,7 +16,7 @@ import {
 import { Roles } from '../auth/auth.decorators';
 import { AppException } from '../common/app.exception';
 import { NotificationsService } from './notifications.service';
-import { CHANNELS, NOTIFICATION_STATUSES, NOTIFICATION_TYPES } from './notification.types';
+import { CHANNELS, NOTIFICATION_STATUSES, NOTIFICATION_TYPES } from '../shared/notification.types';
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new AppException('bad_request', 'id must be a UUID'),

@@ -1,16 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { AppException } from '../common/app.exception';
-import { Customer } from '../tracking/customer.entity';
-import { Order } from '../tracking/order.entity';
-import { summarise } from '../tracking/orders.service';
+import { summarise } from './notification-summary';
+import {
+  CUSTOMERS,
+  ORDERS,
+  SHIPMENTS,
+  type SubjectCustomer,
+  type SubjectOrder,
+  type SubjectShipment,
+} from './notification-subject';
 import { CustomerPreference } from './customer-preference.entity';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { NotificationDispatcher } from './notification-dispatcher.service';
-import { CLOCK, type Clock } from './notification-planner.service';
+import { CLOCK, type Clock } from '../shared/clock';
 import { Notification } from './notification.entity';
+import { resendVerdict } from './resend-rules';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { CanonicalStatus } from '../shared/tracking.types';
 import type { NotificationQueryDto, PreferenceDto } from './notifications.controller';
-import { Suppression } from './suppression.entity';
+import { Suppression } from '../channels/suppression.entity';
 
 /** Support's read side of notifications, resends and preferences. */
 @Injectable()
@@ -19,12 +28,15 @@ export class NotificationsService {
     private readonly dataSource: DataSource,
     private readonly dispatcher: NotificationDispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(q: NotificationQueryDto) {
     const qb = this.dataSource.getRepository(Notification).createQueryBuilder('n');
     if (q.orderId) {
-      const order = await this.dataSource.getRepository(Order).findOneBy({ externalId: q.orderId });
+      const order = await this.dataSource
+        .getRepository<SubjectOrder>(ORDERS)
+        .findOneBy({ externalId: q.orderId });
       if (!order) return { items: [], total: 0, limit: q.limit ?? 50, offset: q.offset ?? 0 };
       qb.andWhere('n.order_id = :orderId', { orderId: order.id });
     }
@@ -49,7 +61,13 @@ export class NotificationsService {
       .take(limit)
       .skip(offset)
       .getManyAndCount();
-    return { items: rows.map(summarise), total, limit, offset };
+    const statuses = await this.shipmentStatuses(rows.map((n) => n.shipmentId));
+    return {
+      items: rows.map((n) => summarise(n, statuses.get(n.shipmentId) ?? null)),
+      total,
+      limit,
+      offset,
+    };
   }
 
   async detail(id: string) {
@@ -58,8 +76,9 @@ export class NotificationsService {
     const attempts = await this.dataSource
       .getRepository(NotificationAttempt)
       .find({ where: { notificationId: id }, order: { startedAt: 'ASC' } });
+    const statuses = await this.shipmentStatuses([n.shipmentId]);
     return {
-      ...summarise(n),
+      ...summarise(n, statuses.get(n.shipmentId) ?? null),
       orderId: n.orderId,
       customerId: n.customerId,
       locale: n.locale,
@@ -88,30 +107,74 @@ export class NotificationsService {
     };
   }
 
-  /** A resend is a new row pointing at the original, re-rendered with today's template and data. */
+  /**
+   * A resend is a new row pointing at the original, re-rendered with today's template and data. Only for a
+   * message that went out (or failed) and still tells the truth (resend-rules.ts), and at most
+   * RESEND_LIMIT_PER_HOUR per message and per customer: counted from the resend rows themselves under a
+   * per-customer advisory lock, so the cap holds across API processes and concurrent clicks.
+   */
   async resend(id: string) {
     const repo = this.dataSource.getRepository(Notification);
     const original = await repo.findOneBy({ id });
     if (!original) throw AppException.notFound('Notification');
-    const copy = await repo.save(
-      repo.create({
-        shipmentId: original.shipmentId,
-        orderId: original.orderId,
-        customerId: original.customerId,
-        type: original.type,
-        channel: original.channel,
-        status: 'pending',
-        scheduledFor: this.clock.now(),
-        locale: original.locale,
-        resendOf: original.resendOf ?? original.id,
-      }),
-    );
+    const status = (await this.shipmentStatuses([original.shipmentId])).get(original.shipmentId) ?? null;
+    const verdict = resendVerdict(original, status);
+    if (!verdict.allowed)
+      throw new AppException('resend_not_allowed', verdict.reason!, { reason: verdict.code });
+    const rootId = original.resendOf ?? original.id;
+    const limit = this.config.surfaces.resendLimitPerHour;
+    const copy = await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('resend:' || $1, 0))`, [
+        original.customerId,
+      ]);
+      const [counts] = (await manager.query(
+        `SELECT count(*)::int AS customer, (count(*) FILTER (WHERE resend_of = $2))::int AS message
+           FROM notifications
+          WHERE customer_id = $1 AND resend_of IS NOT NULL AND created_at > now() - interval '1 hour'`,
+        [original.customerId, rootId],
+      )) as { customer: number; message: number }[];
+      if (counts.message >= limit)
+        throw new AppException(
+          'resend_limited',
+          `This message was already resent ${counts.message} times in the last hour (limit ${limit}); try again later`,
+          { reason: 'per_message_limit', retryAfterSeconds: 3600 },
+        );
+      if (counts.customer >= limit)
+        throw new AppException(
+          'resend_limited',
+          `This customer was already sent ${counts.customer} resends in the last hour (limit ${limit}); try again later`,
+          { reason: 'per_customer_limit', retryAfterSeconds: 3600 },
+        );
+      return manager.save(
+        Notification,
+        manager.create(Notification, {
+          shipmentId: original.shipmentId,
+          orderId: original.orderId,
+          customerId: original.customerId,
+          type: original.type,
+          channel: original.channel,
+          status: 'pending',
+          scheduledFor: this.clock.now(),
+          locale: original.locale,
+          resendOf: rootId,
+        }),
+      );
+    });
     await this.dispatcher.enqueue([copy]);
-    return summarise((await repo.findOneBy({ id: copy.id }))!);
+    return summarise((await repo.findOneBy({ id: copy.id }))!, status);
+  }
+
+  private async shipmentStatuses(ids: string[]): Promise<Map<string, CanonicalStatus>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.dataSource
+      .getRepository<SubjectShipment>(SHIPMENTS)
+      .find({ where: { id: In(unique) }, select: { id: true, status: true } });
+    return new Map(rows.map((s) => [s.id, s.status]));
   }
 
   async setPreferences(customerId: string, preferences: PreferenceDto[]) {
-    if (!(await this.dataSource.getRepository(Customer).existsBy({ id: customerId })))
+    if (!(await this.dataSource.getRepository<SubjectCustomer>(CUSTOMERS).existsBy({ id: customerId })))
       throw AppException.notFound('Customer');
     await this.dataSource.transaction(async (manager) => {
       for (const p of preferences) {
@@ -128,7 +191,9 @@ export class NotificationsService {
   }
 
   async preferences(customerId: string) {
-    const customer = await this.dataSource.getRepository(Customer).findOneBy({ id: customerId });
+    const customer = await this.dataSource
+      .getRepository<SubjectCustomer>(CUSTOMERS)
+      .findOneBy({ id: customerId });
     if (!customer) throw AppException.notFound('Customer');
     const rows = await this.dataSource
       .getRepository(CustomerPreference)

@@ -21,6 +21,8 @@ export enum JobName {
   CheckStaleShipments = 'check-stale-shipments',
   CheckPickupReminders = 'check-pickup-reminders',
   DeliverHandoff = 'deliver-handoff',
+  RefreshAnalytics = 'refresh-analytics',
+  DeliverSupportCases = 'deliver-support-cases',
   Ping = 'ping',
 }
 
@@ -30,6 +32,8 @@ export interface JobPayloads {
   [JobName.CheckStaleShipments]: Record<string, never>;
   [JobName.CheckPickupReminders]: Record<string, never>;
   [JobName.DeliverHandoff]: { handoffId: string };
+  [JobName.RefreshAnalytics]: Record<string, never>;
+  [JobName.DeliverSupportCases]: Record<string, never>;
   [JobName.Ping]: { id: string };
 }
 

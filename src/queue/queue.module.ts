@@ -1,35 +1,18 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
-import { MaintenanceProcessor } from './maintenance.processor';
+import { Module } from '@nestjs/common';
 import { QueueCheckController } from './queue-check.controller';
-import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue.constants';
-import { queueConnection } from './queue-backend';
-import { QueueService } from './queue.service';
+import { ALL_QUEUES } from './queue.constants';
+import { QUEUES, queuesByName, QueueService } from './queue.service';
 import { MaintenanceRegistry } from './maintenance.registry';
 
 /**
- * BullMQ on Redis or PostgreSQL, the same code either way. Processors are registered only in roles that
- * run workers (`all`, `worker`); an `api` process only enqueues.
+ * The typed queues and the maintenance registry, for every feature that enqueues or schedules. Imported by each
+ * such feature; the connection comes from QueueRootModule, which only the application module imports.
  */
-@Global()
-@Module({})
-export class QueueModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
-    const workers: Provider[] = config.role === 'api' ? [] : [MaintenanceProcessor];
-    return {
-      module: QueueModule,
-      imports: [
-        BullModule.forRoot({
-          connection: queueConnection(config, databaseUrl) as never,
-          prefix: config.queue.prefix,
-          defaultJobOptions: DEFAULT_JOB_OPTIONS,
-        }),
-        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
-      ],
-      controllers: [QueueCheckController],
-      providers: [QueueService, MaintenanceRegistry, ...workers],
-      exports: [BullModule, QueueService, MaintenanceRegistry],
-    };
-  }
-}
+@Module({
+  imports: [BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })))],
+  controllers: [QueueCheckController],
+  providers: [QueueService, MaintenanceRegistry, queuesByName()],
+  exports: [BullModule, QueueService, MaintenanceRegistry, QUEUES],
+})
+export class QueueModule {}

@@ -1,23 +1,29 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger, Provider } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { ALL_QUEUES, JobName, JobPayloads, QueueName } from './queue.constants';
+
+/** Every registered queue by name, injected once instead of looked up at run time. */
+export const QUEUES = Symbol('QUEUES');
+
+export function queuesByName(): Provider {
+  return {
+    provide: QUEUES,
+    inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+    useFactory: (...queues: Queue[]) => new Map(ALL_QUEUES.map((name, i) => [name, queues[i]])),
+  };
+}
 
 /** Typed, idempotent enqueueing: the same `jobId` is never queued twice. */
 @Injectable()
 export class QueueService {
   private readonly logger = new Logger(QueueService.name);
-  private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(@Inject(QUEUES) private readonly queues: Map<QueueName, Queue>) {}
 
   queue(name: QueueName): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-      this.queues.set(name, queue);
-    }
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`Queue ${name} is not registered`);
     return queue;
   }
 

@@ -7,6 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import { DEFAULT_TEMPLATES_DIR } from './default-templates';
+import {
+  ALLOWED_BUILT_IN_HELPERS,
+  MAX_RENDERED_CHARS,
+  nestingProblem,
+  removeUndocumentedHelpers,
+} from './template-limits';
 import type { Problem } from './template-engine';
 
 export type ChatDefaults = Map<string, Map<string, string>>;
@@ -35,7 +41,8 @@ export function loadChatDefaults(templatesDir: string = DEFAULT_TEMPLATES_DIR): 
 
 // Plain text, strict like the chat's own instance, only the built-in helpers.
 const chatHbs = Handlebars.create();
-const BUILT_INS = new Set(['if', 'unless', 'each', 'with', 'lookup']);
+const BUILT_INS = new Set<string>(ALLOWED_BUILT_IN_HELPERS);
+removeUndocumentedHelpers(chatHbs, []);
 
 /** Example values so a preview reads like a real reply; anything else shows as [name]. */
 const CHAT_SAMPLES: Record<string, string | number | boolean> = {
@@ -92,11 +99,14 @@ export function chatSample(names: Iterable<string>): Record<string, string | num
  * then a render with sample values.
  */
 export function validateChatTemplate(source: string, known: Set<string>): Problem[] {
+  let ast: hbs.AST.Program;
   try {
-    Handlebars.parse(source);
+    ast = Handlebars.parse(source);
   } catch (error) {
     return [{ severity: 'error', code: 'parse_error', ...errorText(error) }];
   }
+  const nesting = nestingProblem(ast);
+  if (nesting) return [{ severity: 'error', ...nesting }];
   const problems: Problem[] = [];
   for (const name of chatVariableNames(source)) {
     if (!known.has(name)) {
@@ -121,10 +131,15 @@ export function renderChatTemplate(source: string): string {
   const template = chatHbs.compile(source, {
     strict: true,
     noEscape: true,
-    knownHelpers: Object.fromEntries([...BUILT_INS].map((h) => [h, true])),
+    knownHelpers: { ...Object.fromEntries([...BUILT_INS].map((h) => [h, true])), log: false },
     knownHelpersOnly: true,
   });
-  return template(chatSample(chatVariableNames(source))).trim();
+  const output = template(chatSample(chatVariableNames(source))).trim();
+  if (output.length > MAX_RENDERED_CHARS)
+    throw new Error(
+      `The rendered reply is ${output.length} characters long; the limit is ${MAX_RENDERED_CHARS}`,
+    );
+  return output;
 }
 
 function errorText(error: unknown): { message: string; line?: number; column?: number } {

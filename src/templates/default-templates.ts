@@ -12,7 +12,7 @@ import {
   type Channel,
   type NotificationType,
   type SupportedLocale,
-} from '../notifications/notification.types';
+} from '../shared/notification.types';
 
 /** The repository's templates/ folder, from src/templates (ts-node, jest) and from dist/templates alike. */
 export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '../../templates');

@@ -186,9 +186,13 @@ describe('TemplateEngine.renderSms', () => {
       '  Hi {{customer.firstName}},{{#if shipment.reason}} x{{/if}}  it’s “here” – {{order.number}}\n',
       vars,
     );
-    // ë is outside GSM-7: the nearest GSM-7 letter keeps the text in one GSM-7 segment (smart encoding).
-    expect(sms.body).toBe('Hi Zoe & Ann, it\'s "here" - #WS-1048213');
-    expect(sms.analysis).toMatchObject({ encoding: 'GSM-7', nonGsmCharacters: [] });
+    // ë is outside GSM-7, but this short text fits one UCS-2 segment: the accent costs nothing and stays.
+    expect(sms.body).toBe('Hi Zoë & Ann, it\'s "here" - #WS-1048213');
+    expect(sms.analysis).toMatchObject({ encoding: 'UCS-2', segments: 1 });
+    // With SMS_ACCENTS=never the nearest GSM-7 letter is written instead (smart encoding).
+    const plain = engine.renderSms('Hi {{customer.firstName}}, it’s {{order.number}}', vars, 'never');
+    expect(plain.body).toBe("Hi Zoe & Ann, it's #WS-1048213");
+    expect(plain.analysis).toMatchObject({ encoding: 'GSM-7', nonGsmCharacters: [] });
   });
 
   it('tidies whitespace exactly as the full rules would, whether or not its quick test sees work to do', () => {
@@ -396,12 +400,25 @@ describe('TemplateEngine.renderSms smart encoding', () => {
   const source =
     'Hi {{customer.firstName}} {{customer.lastName}}, your order {{order.number}} is on its way.';
 
-  it('keeps a name outside GSM-7 from switching the whole text to UCS-2', () => {
+  it('keeps a name outside GSM-7 from adding segments: plain letters when the accents would cost one', () => {
     const vars = sampleVariables('shipped', { locale: 'en', channel: 'sms' });
     vars.customer = { firstName: 'Łukasz', lastName: 'Dvořák' };
-    const { body, analysis } = engine.renderSms(source, vars);
+    const long = `${source} We will text you again when it is out for delivery, with the time window.`;
+    const { body, analysis } = engine.renderSms(long, vars);
     expect(body).toContain('Hi Lukasz Dvorak,');
     expect(analysis.encoding).toBe('GSM-7');
+  });
+
+  it('keeps accents when they cost no extra segment (SMS_ACCENTS=auto), always or never as configured', () => {
+    const vars = sampleVariables('shipped', { locale: 'es', channel: 'sms' });
+    vars.customer = { firstName: 'Sofía', lastName: null };
+    const short = 'Hola {{customer.firstName}}, ¿dónde?';
+    expect(engine.renderSms(short, vars).body).toBe('Hola Sofía, ¿dónde?');
+    expect(engine.renderSms(short, vars, 'never').body).toBe('Hola Sofia, ¿donde?');
+    const long = `${short} ${'Tu pedido está en camino y llegará pronto a tu dirección. '.repeat(2)}`;
+    expect(engine.renderSms(long, vars).body).toContain('direccion');
+    expect(engine.renderSms(long, vars, 'always').body).toContain('dirección');
+    expect(engine.renderSms(long, vars, 'always').analysis.encoding).toBe('UCS-2');
   });
 
   it('keeps UCS-2 when no GSM-7 form exists (CJK, emoji), rather than mangling the text', () => {

@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import juice from 'juice';
 import { convert as htmlToText } from 'html-to-text';
-import type { Channel, NotificationType, SupportedLocale } from '../notifications/notification.types';
-import { analyzeSms, smartEncode, transliterateToGsm7, type SmsAnalysis } from '../channels/sms-segments';
+import type { Channel, NotificationType, SupportedLocale } from '../shared/notification.types';
+import { analyzeSms, smartEncode, transliterateToGsm7, type SmsAnalysis } from '../shared/sms-segments';
 import {
   loadI18nCatalogs,
   registerTemplateHelpers,
@@ -27,6 +27,12 @@ import {
   type TemplateVariables,
 } from './template-variables';
 import { DEFAULT_TEMPLATES_DIR, type TemplatePart } from './default-templates';
+import {
+  ALLOWED_BUILT_IN_HELPERS,
+  MAX_RENDERED_CHARS,
+  nestingProblem,
+  removeUndocumentedHelpers,
+} from './template-limits';
 
 type CompiledTemplate = Handlebars.TemplateDelegate<TemplateVariables>;
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
@@ -43,6 +49,9 @@ export interface RenderedEmail {
   html: string;
   text: string;
 }
+
+/** SMS_ACCENTS: see {@link TemplateEngine.renderSms}. */
+export type SmsAccents = 'auto' | 'always' | 'never';
 
 export interface RenderedSms {
   body: string;
@@ -89,7 +98,9 @@ export type ProblemCode =
   | 'missing_unsubscribe_link'
   | 'sms_segments'
   | 'sms_too_long'
-  | 'sms_non_gsm_characters';
+  | 'sms_non_gsm_characters'
+  | 'template_too_complex'
+  | 'template_too_expensive';
 
 export interface ValidationTarget {
   type: NotificationType;
@@ -103,7 +114,8 @@ export interface ValidationTarget {
 export const SMS_SEGMENTS_WARNING = 2;
 export const SMS_SEGMENTS_LIMIT = 3;
 
-const BUILT_IN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
+/** The documented built-ins; `log` and the rest are unregistered (template-limits.ts). */
+const BUILT_IN_HELPERS: readonly string[] = ALLOWED_BUILT_IN_HELPERS;
 const CONTEXT_HELPERS = new Set(['with']);
 
 /** Whatever the SMS tidy-up below would change: a tab, a run of spaces, space beside a line break, 3+ breaks. */
@@ -116,7 +128,7 @@ export class TemplateEngine {
     escape: new Map<string, CompiledTemplate>(),
     raw: new Map<string, CompiledTemplate>(),
   };
-  /** The CSS of every partial's <style> (the layout's), inlined into each HTML source at compile time. */
+  /** The CSS of every partial's style element (the layout's), inlined into each HTML source at compile time. */
   private partialCss = '';
   private readonly partialSources = new Map<string, string>();
   private readonly compiledPartials = new Map<'escape' | 'raw', Record<string, Handlebars.Template>>();
@@ -131,6 +143,7 @@ export class TemplateEngine {
     registerTemplateHelpers(this.hbs, loadI18nCatalogs(this.templatesDir), (tag, className) =>
       this.inlineStyleOf(tag, className),
     );
+    removeUndocumentedHelpers(this.hbs, TEMPLATE_HELPER_NAMES);
     const partialsDir = path.join(this.templatesDir, 'partials');
     if (fs.existsSync(partialsDir)) {
       for (const file of fs.readdirSync(partialsDir).sort()) {
@@ -159,8 +172,9 @@ export class TemplateEngine {
   renderString(source: string, vars: TemplateVariables, options: RenderStringOptions): string {
     const mode = options.mode ?? (options.escape ? 'html' : 'text');
     const template = this.compile(source, options.escape);
+    let output: string;
     try {
-      return template(vars, {
+      output = template(vars, {
         data: { renderMode: mode },
         partials: this.partialsFor(options.escape),
         allowProtoPropertiesByDefault: false,
@@ -170,6 +184,11 @@ export class TemplateEngine {
       if (error instanceof TemplateRenderError) throw error;
       throw new TemplateRenderError(error instanceof Error ? error.message : String(error));
     }
+    if (output.length > MAX_RENDERED_CHARS)
+      throw new TemplateRenderError(
+        `The rendered text is ${output.length} characters long; the limit is ${MAX_RENDERED_CHARS}`,
+      );
+    return output;
   }
 
   renderEmail(sources: EmailSources, vars: TemplateVariables): RenderedEmail {
@@ -192,7 +211,12 @@ export class TemplateEngine {
     return { subject, html, text: tidyText(text) };
   }
 
-  renderSms(source: string, vars: TemplateVariables): RenderedSms {
+  /**
+   * `accents` (SMS_ACCENTS): `auto` keeps letters outside GSM-7 (Spanish á í ó ú, French ç ê…) when the text
+   * takes no more segments with them than without; `never` always writes the nearest GSM-7 letters; `always`
+   * keeps them whatever the cost.
+   */
+  renderSms(source: string, vars: TemplateVariables, accents: SmsAccents = 'auto'): RenderedSms {
     const rendered = this.renderString(source, vars, { escape: false, mode: 'sms' });
     // Optional parts that render empty leave doubled spaces; typographic quotes would force UCS-2.
     // Runs of spaces become one, each line is trimmed, blank lines collapse to one (regexes over the whole text:
@@ -205,13 +229,15 @@ export class TemplateEngine {
         .replace(/\n{3,}/g, '\n\n');
     body = body.trim();
     const analysis = analyzeSms(body);
-    if (analysis.encoding === 'GSM-7') return { body, analysis };
+    if (analysis.encoding === 'GSM-7' || accents === 'always') return { body, analysis };
     // One character outside GSM-7 (a name like Łukasz or Zoë) would switch the whole text to UCS-2 and more
     // than double its segments. Like Twilio's Smart Encoding, fall back to the nearest GSM-7 letters when that
     // makes the whole text GSM-7; emoji and scripts with no GSM-7 form keep UCS-2.
     const transliterated = transliterateToGsm7(body);
     const fallback = analyzeSms(transliterated);
-    return fallback.encoding === 'GSM-7' ? { body: transliterated, analysis: fallback } : { body, analysis };
+    if (fallback.encoding !== 'GSM-7') return { body, analysis };
+    if (accents === 'auto' && analysis.segments <= fallback.segments) return { body, analysis };
+    return { body: transliterated, analysis: fallback };
   }
 
   /** Static and sample-render checks an editor shows before a template is saved. */
@@ -221,6 +247,8 @@ export class TemplateEngine {
     const parsed = parseWithLocation(source);
     if ('problem' in parsed) return [parsed.problem];
 
+    const nesting = nestingProblem(parsed.ast);
+    if (nesting) return [{ severity: 'error', ...nesting }];
     const problems = new AstChecker(target, new Set(this.partialNames())).check(parsed.ast);
     if (
       target.channel === 'email' &&
@@ -318,9 +346,9 @@ export class TemplateEngine {
   /**
    * Email CSS is inlined once per template source, at compile time, as email build tools do: juice leaves the
    * Handlebars expressions in place ({{…}} are code blocks to it) and applies the layout's CSS, and a template's
-   * own <style>, to the elements the source contains; markup that helpers add at render time (the tracking
+   * own style element, to the elements the source contains; markup that helpers add at render time (the tracking
    * button) gets its style from inlineStyleOf. The output is the same as inlining each rendered message, which
-   * cost about 0.9 ms of CPU per email. One difference: a template's own <style> reaches only its own elements,
+   * cost about 0.9 ms of CPU per email. One difference: a template's own style element reaches only its own elements,
    * not the layout's.
    */
   private readonly helperStyles = new Map<string, string | null>();
@@ -366,7 +394,8 @@ function compileOptions(escape: boolean): CompileOptions {
   return {
     strict: true,
     noEscape: !escape,
-    knownHelpers: Object.fromEntries(TEMPLATE_HELPER_NAMES.map((name) => [name, true])),
+    // `log: false`: the compiler counts `log` as known by default, so strict templates could still call it.
+    knownHelpers: { ...Object.fromEntries(TEMPLATE_HELPER_NAMES.map((name) => [name, true])), log: false },
     knownHelpersOnly: true,
   };
 }

@@ -1,7 +1,7 @@
 import { TemplateEngine } from './template-engine';
 import { TemplateRenderError } from './template-helpers';
 import { sampleVariables, type TemplateVariables } from './template-variables';
-import type { SupportedLocale } from '../notifications/notification.types';
+import type { SupportedLocale } from '../shared/notification.types';
 import type { RenderMode } from './template-helpers';
 
 const engine = new TemplateEngine();
@@ -241,14 +241,14 @@ describe('etaText', () => {
     expect(() => withEta('{{etaText shipment.eta}}', null)).toThrow(/#if/);
   });
 
-  it('reduces generated words to GSM-7 in SMS mode only', () => {
+  it('keeps accents in every mode: the SMS renderer decides for the whole text (SMS_ACCENTS)', () => {
     const saturday = { date: '2026-05-16', windowStart: null, windowEnd: null };
     expect(withEta('{{etaText shipment.eta}}', saturday, { locale: 'es' }, 'text')).toBe(
       'sábado, 16 de mayo',
     );
-    expect(withEta('{{etaText shipment.eta}}', saturday, { locale: 'es' }, 'sms')).toBe('sabado, 16 de mayo');
+    expect(withEta('{{etaText shipment.eta}}', saturday, { locale: 'es' }, 'sms')).toBe('sábado, 16 de mayo');
     const august = { date: '2026-08-12', windowStart: null, windowEnd: null };
-    expect(withEta('{{etaText shipment.eta}}', august, { locale: 'fr' }, 'sms')).toBe('mercredi 12 aout');
+    expect(withEta('{{etaText shipment.eta}}', august, { locale: 'fr' }, 'sms')).toBe('mercredi 12 août');
   });
 });
 
@@ -365,7 +365,7 @@ describe('statusLabel and reasonText', () => {
       'Your parcel is being held at customs.',
     );
     expect(render('{{reasonText shipment.reason short=true}}', { ...context, locale: 'de' })).toBe(
-      'Es liegt beim Zoll. Der Link zeigt, ob Abgaben oder Unterlagen fehlen.',
+      'Ihr Paket liegt beim Zoll. Der Link zeigt, ob Abgaben oder Unterlagen fehlen.',
     );
   });
 
@@ -381,11 +381,21 @@ describe('statusLabel and reasonText', () => {
     expect(() => render('{{statusLabel shipment.status}}', context)).toThrow(/unknown status/);
   });
 
-  it('keeps accents in email and drops the non-GSM ones in SMS', () => {
+  it('keeps accents in email and SMS alike', () => {
     const context = vars({ locale: 'es' });
     context.shipment.reason = 'address_issue';
     expect(render('{{reasonText shipment.reason short=true}}', context, 'text')).toContain('dirección');
-    expect(render('{{reasonText shipment.reason short=true}}', context, 'sms')).toContain('direccion');
+    expect(render('{{reasonText shipment.reason short=true}}', context, 'sms')).toContain('dirección');
+  });
+
+  it('never points to a tracking page when the message has no tracking link', () => {
+    const context = vars();
+    context.shipment.reason = 'customs';
+    expect(render('{{reasonText shipment.reason short=true}}', context, 'sms')).toContain('the link');
+    context.shipment.trackingUrl = null;
+    const noLink = render('{{reasonText shipment.reason}}', context, 'text');
+    expect(noLink).not.toMatch(/tracking page|the link/);
+    expect(noLink).toContain('contact us');
   });
 });
 

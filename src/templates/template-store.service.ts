@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Channel, NotificationType, SupportedLocale } from '../notifications/notification.types';
-import { LOCALES } from '../notifications/notification.types';
+import type { Channel, NotificationType, SupportedLocale } from '../shared/notification.types';
+import { LOCALES } from '../shared/notification.types';
 import { DefaultTemplate, defaultTemplateKey, loadDefaultTemplates, TemplatePart } from './default-templates';
 import { TemplateEngine } from './template-engine';
 import { TemplateVersion, type TemplateChannel } from './template-version.entity';
@@ -80,6 +80,21 @@ export class TemplateStore {
   ): Promise<TemplateVersion | null> {
     await this.ensureFresh();
     return this.published.get(`${type}/${channel}/${locale}`) ?? null;
+  }
+
+  /**
+   * The published chat replies with the revision they were read at, for the chat bot: it recompiles them only
+   * when the revision moves, and this check costs a query at most once a second, like `effective()`.
+   */
+  async publishedChatReplies(): Promise<{
+    revision: string | null;
+    replies: { type: string; locale: string; body: string }[];
+  }> {
+    await this.ensureFresh();
+    const replies = [...this.published.values()]
+      .filter((v) => v.channel === 'chat')
+      .map((v) => ({ type: v.type, locale: v.locale, body: v.body }));
+    return { revision: this.revision, replies };
   }
 
   /** Forces the next lookup to re-read published versions (after a publish in this process). */

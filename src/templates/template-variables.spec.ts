@@ -1,4 +1,4 @@
-import { NOTIFICATION_TYPES } from '../notifications/notification.types';
+import { NOTIFICATION_TYPES } from '../shared/notification.types';
 import {
   sampleVariables,
   TEMPLATE_VARIABLES,
@@ -86,7 +86,7 @@ describe('template variables', () => {
       timeZone: 'Asia/Tokyo',
       shipment: { status: 'out_for_delivery' },
     });
-    expect(sample.shipment.trackingUrl.length).toBeGreaterThanOrEqual(45);
+    expect(sample.shipment.trackingUrl?.length).toBeGreaterThanOrEqual(45);
   });
 
   it('normalises tracking ETAs and pickup points into always-keyed objects', () => {

@@ -6,8 +6,8 @@
  * Every key is always present (null when unknown) because templates compile in strict mode: a missing key
  * is an error, a null one renders empty and is falsy in `{{#if}}`.
  */
-import type { Channel, NotificationType, SupportedLocale } from '../notifications/notification.types';
-import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../tracking/tracking.types';
+import type { Channel, NotificationType, SupportedLocale } from '../shared/notification.types';
+import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../shared/tracking.types';
 
 /** An ETA as templates see it: a calendar date (YYYY-MM-DD) and an optional window as UTC instants. */
 export interface TemplateEta {
@@ -37,11 +37,20 @@ export interface TemplateVariables {
     number: string;
     /** The order's page in the shop, when there is one. */
     url: string | null;
+    /** True when this message's parcel is the last of the order to arrive: the whole order is delivered. */
+    complete: boolean;
   };
   shipment: {
+    /** The carrier's name as shoppers know it ("Royal Mail", "DHL Paket"), never an internal code. */
     carrier: string;
     trackingNumber: string;
-    trackingUrl: string;
+    /**
+     * Where the customer can follow this parcel; null when there is no such page (an unknown carrier): templates
+     * then promise no tracking. Built in one place (notifications/message-variables.ts `messageTrackingUrl`).
+     */
+    trackingUrl: string | null;
+    /** Which parcel of the order this is: number 1…count, count 1 for a single-parcel order. */
+    parcel: { number: number; count: number };
     status: CanonicalStatus;
     reason: ExceptionReason | null;
     eta: TemplateEta | null;
@@ -72,6 +81,7 @@ export type TemplateVariableKind =
   | 'eta'
   | 'pickup'
   | 'boolean'
+  | 'number'
   | 'status'
   | 'reason'
   | 'locale'
@@ -106,10 +116,21 @@ const COMMON: readonly TemplateVariableDefinition[] = [
   v('order', 'object', 'The order.'),
   v('order.number', 'text', 'Order number as the shop shows it, e.g. #WS-1048213.'),
   v('order.url', 'url', "Link to the order in the shop's account area.", { nullable: true }),
+  v('order.complete', 'boolean', 'True when this parcel is the last of the order to be delivered.'),
   v('shipment', 'object', 'The shipment this message is about.'),
-  v('shipment.carrier', 'text', 'Carrier name, e.g. DHL or UPS.'),
+  v('shipment.carrier', 'text', 'Carrier name as shoppers know it, e.g. DHL Paket or Royal Mail.'),
   v('shipment.trackingNumber', 'text', "Carrier's tracking number."),
-  v('shipment.trackingUrl', 'url', 'Tracking page link; `{{trackingLink}}` renders it.'),
+  v(
+    'shipment.trackingUrl',
+    'url',
+    'Tracking page link; `{{trackingLink}}` renders it. Null when there is none.',
+    {
+      nullable: true,
+    },
+  ),
+  v('shipment.parcel', 'object', 'Which parcel of the order this is.'),
+  v('shipment.parcel.number', 'number', "This parcel's number in the order, from 1."),
+  v('shipment.parcel.count', 'number', 'How many parcels the order ships in (1 for most orders).'),
   v('shipment.status', 'status', 'Canonical status; `{{statusLabel shipment.status}}` gives the words.'),
   v('shipment.eta', 'eta', 'Estimated delivery; `{{etaText shipment.eta}}` gives day and window.', {
     nullable: true,
@@ -203,11 +224,16 @@ export function sampleVariables(type: NotificationType, options: SampleOptions =
     timeZone: options.timeZone ?? 'Europe/Berlin',
     now: '2026-05-11T07:30:00.000Z',
     customer: { firstName: 'Alexandra-Marie', lastName: 'Hoffmann' },
-    order: { number: '#WS-1048213', url: 'https://northwind-outfitters.com/account/orders/1048213' },
+    order: {
+      number: '#WS-1048213',
+      url: 'https://northwind-outfitters.com/account/orders/1048213',
+      complete: false,
+    },
     shipment: {
       carrier: 'UPS',
       trackingNumber: '1Z999AA10123456784',
       trackingUrl: 'https://track.wismo-shop.com/t/1Z999AA10123456784',
+      parcel: { number: 1, count: 1 },
       status: 'in_transit',
       reason: null,
       eta: {

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { Public, Roles } from '../auth/auth.decorators';
-import { SUPPORT_PAGE_CSP } from '../common/page-security';
-import { templateEditorPage } from './template-editor.page';
+import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PageRenderer } from '../pages/page-renderer.service';
 import { PreviewDto, PublishDto, RollbackDto, SaveDraftDto } from './templates.dto';
 import { TemplatesService } from './templates.service';
 
@@ -15,21 +16,32 @@ const KEY = ':type/:channel/:locale';
 @Controller()
 @Roles('support')
 export class TemplatesController {
-  private readonly page = templateEditorPage();
-
-  constructor(private readonly templates: TemplatesService) {}
+  constructor(
+    private readonly templates: TemplatesService,
+    private readonly pages: PageRenderer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('admin/templates')
   @Public()
   @ApiExcludeEndpoint()
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', SUPPORT_PAGE_CSP)
-  @Header('cache-control', 'no-store')
-  @Header('x-frame-options', 'DENY')
-  @Header('referrer-policy', 'no-referrer')
-  editor(): string {
+  async editor(@Res() reply: FastifyReply): Promise<void> {
     // Public: the page holds no data; it asks for a key and every API call it makes is authenticated.
-    return this.page;
+    await this.pages.send(
+      reply,
+      'support/templates',
+      {
+        title: 'Message templates · Wismo',
+        section: 'templates',
+        signIn: true,
+        scripts: ['template-editor.js'],
+        styles: ['editor.css'],
+        bodyClass: 'editor-page',
+        mainClass: 'editor-main',
+        brand: this.config.brand.name,
+      },
+      { layout: 'support' },
+    );
   }
 
   @Get('v1/templates')

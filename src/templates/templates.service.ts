@@ -1,27 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
-import { NotificationSender } from '../notifications/notification-sender.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   LOCALES,
   NOTIFICATION_TYPES,
   type NotificationType,
   type SupportedLocale,
-} from '../notifications/notification.types';
-import { Customer } from '../tracking/customer.entity';
-import { Order } from '../tracking/order.entity';
-import { Shipment } from '../tracking/shipment.entity';
-import {
-  chatVariableNames,
-  loadChatDefaults,
-  renderChatTemplate,
-  validateChatTemplate,
-  type ChatDefaults,
-} from './chat-template-sources';
+} from '../shared/notification.types';
+import { chatVariableNames, loadChatDefaults, type ChatDefaults } from './chat-template-sources';
 import { defaultTemplateKey, type TemplatePart } from './default-templates';
 import type { Problem } from './template-engine';
 import { TemplateRenderError } from './template-helpers';
+import { ShipmentPreviews } from './shipment-previews';
+import { TemplateSandbox } from './template-sandbox';
 import { TemplateStore } from './template-store.service';
 import { sampleVariables, templateVariablesFor, type TemplateVariables } from './template-variables';
 import { TemplateVersion, type TemplateChannel, type TemplateVersionStatus } from './template-version.entity';
@@ -106,7 +98,9 @@ export class TemplatesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: TemplateStore,
-    private readonly moduleRef: ModuleRef,
+    private readonly previews: ShipmentPreviews,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sandbox: TemplateSandbox,
   ) {
     this.chat = loadChatDefaults(store.engine.templatesDir);
   }
@@ -210,7 +204,7 @@ export class TemplatesService {
     author: string,
   ): Promise<{ draft: VersionView; warnings: PartProblem[] }> {
     const parts = this.partsFrom(key.channel, dto);
-    const problems = this.validate(key, parts);
+    const problems = await this.validate(key, parts);
     throwOnErrors(problems);
     const saved = await this.dataSource.transaction(async (em) => {
       await lockKey(em, key);
@@ -252,7 +246,7 @@ export class TemplatesService {
         );
       }
       // The schema or partials may have changed since the draft was saved: never publish what fails now.
-      throwOnErrors(this.validate(key, partsOf(key.channel, target)));
+      throwOnErrors(await this.validate(key, partsOf(key.channel, target)));
       await archivePublished(em, key);
       let result: TemplateVersion;
       if (target.status === 'draft') {
@@ -299,7 +293,7 @@ export class TemplatesService {
           `Version ${dto.version} is the draft; publish it instead of rolling back to it`,
         );
       }
-      throwOnErrors(this.validate(key, partsOf(key.channel, target)));
+      throwOnErrors(await this.validate(key, partsOf(key.channel, target)));
       await archivePublished(em, key);
       const copy = await this.copyForward(
         em,
@@ -336,7 +330,9 @@ export class TemplatesService {
   async preview(dto: PreviewDto): Promise<PreviewResult> {
     const key = this.resolveKey(dto.type, dto.channel, dto.locale);
     const parts = await this.previewParts(key, dto);
-    const problems = this.validate(key, parts);
+    const problems = await this.validate(key, parts);
+    // Too deeply nested to be worth running at all (template-limits.ts): say so instead of trying.
+    if (problems.some((p) => p.code === 'template_too_complex')) throwOnErrors(problems);
     const result: PreviewResult = {
       ...key,
       data: 'sample',
@@ -352,7 +348,7 @@ export class TemplatesService {
     };
     if (key.channel === 'chat') {
       if (problems.some((p) => p.severity === 'error')) throwOnErrors(problems);
-      result.text = renderChatTemplate(parts.body ?? '');
+      result.text = await this.sandbox.renderChat(parts.body ?? '');
       return result;
     }
     const type = key.type as NotificationType;
@@ -362,12 +358,17 @@ export class TemplatesService {
       vars = await this.shipmentVariables(dto.trackingNumber, key.locale as SupportedLocale, channel);
       result.data = 'shipment';
     } else {
-      vars = sampleVariables(type, { locale: key.locale as SupportedLocale, channel });
+      const sample = sampleVariables(type, { locale: key.locale as SupportedLocale, channel });
+      // The sample customer and parcel are made up; the shop is this one, so the preview reads as sent.
+      vars = {
+        ...sample,
+        brand: { ...sample.brand, name: this.config.brand.name, supportUrl: this.config.brand.supportUrl },
+      };
     }
     const part: TemplatePart = channel === 'sms' ? 'body' : 'html';
     try {
       if (channel === 'sms') {
-        const sms = this.store.engine.renderSms(parts.body ?? '', vars);
+        const sms = await this.sandbox.renderSms(parts.body ?? '', vars);
         Object.assign(result, {
           sms: sms.body,
           text: sms.body,
@@ -376,7 +377,7 @@ export class TemplatesService {
           nonGsmCharacters: sms.analysis.nonGsmCharacters,
         });
       } else {
-        const email = this.store.engine.renderEmail(
+        const email = await this.sandbox.renderEmail(
           { subject: parts.subject ?? '', html: parts.html ?? '', text: parts.text || null },
           vars,
         );
@@ -417,46 +418,31 @@ export class TemplatesService {
     return published ? partsOf(key.channel, published) : this.defaultParts(key);
   }
 
-  /** Replicates a send exactly by asking the notification sender for its variables. */
+  /** Replicates a send exactly by asking the notifications feature (registered in ShipmentPreviews) for its variables. */
   private async shipmentVariables(trackingNumber: string, locale: SupportedLocale, channel: 'sms' | 'email') {
-    const shipment = await this.dataSource
-      .getRepository(Shipment)
-      .findOne({ where: { trackingNumber: trackingNumber.trim() }, order: { updatedAt: 'DESC' } });
-    if (!shipment) throw AppException.notFound(`Shipment with tracking number ${trackingNumber}`);
-    if (!shipment.orderId) {
-      throw new AppException(
-        'unprocessable',
-        `Shipment ${trackingNumber} is not linked to an order yet, so it has no customer to preview with`,
-      );
-    }
-    const order = await this.dataSource.getRepository(Order).findOneBy({ id: shipment.orderId });
-    const customer = order
-      ? await this.dataSource.getRepository(Customer).findOneBy({ id: order.customerId })
-      : null;
-    if (!order || !customer) throw AppException.notFound(`Order or customer of shipment ${trackingNumber}`);
-    let sender: NotificationSender;
-    try {
-      sender = this.moduleRef.get(NotificationSender, { strict: false });
-    } catch {
+    const source = this.previews.current;
+    if (!source) {
       throw new AppException(
         'unavailable',
         'Previewing with a real shipment needs the notifications module, which is not loaded',
       );
     }
-    return sender.variables(shipment, order, customer, locale, channel);
+    return source.variables(trackingNumber, locale, channel);
   }
 
-  private validate(key: TemplateKey, parts: TemplateParts): PartProblem[] {
+  /** Runs in the template sandbox (a worker thread with a time limit): staff-written templates are untrusted. */
+  private async validate(key: TemplateKey, parts: TemplateParts): Promise<PartProblem[]> {
     const problems: PartProblem[] = [];
     if (key.channel === 'chat') {
       const known = this.chatVariables(key.type);
-      for (const p of validateChatTemplate(parts.body ?? '', known)) problems.push(withPart('body', p));
+      for (const p of await this.sandbox.validateChat(parts.body ?? '', known))
+        problems.push(withPart('body', p));
       return problems;
     }
     for (const part of [...PARTS[key.channel].required, ...PARTS[key.channel].optional]) {
       const source = parts[part];
       if (source === undefined || source === null || source === '') continue;
-      for (const p of this.store.engine.validateTemplate(source, {
+      for (const p of await this.sandbox.validate(source, {
         type: key.type as NotificationType,
         channel: key.channel,
         part,

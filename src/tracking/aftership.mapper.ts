@@ -23,7 +23,7 @@ import type {
   PickupPoint,
   TrackingEventInput,
   TrackingUpdate,
-} from './tracking.types';
+} from '../shared/tracking.types';
 
 const TRACKING_EVENTS = new Set(['tracking_update', 'edd_revise']);
 

@@ -1,44 +1,43 @@
-/** Carrier names arrive as "FedEx", "fedex", "USPS", "united-states-postal-service"…: one slug each. */
-const ALIASES: Record<string, string> = {
-  unitedstatespostalservice: 'usps',
-  usps: 'usps',
-  ups: 'ups',
-  unitedparcelservice: 'ups',
-  fedex: 'fedex',
-  federalexpress: 'fedex',
-  dhl: 'dhl',
-  dhlexpress: 'dhl',
-  royalmail: 'royal_mail',
-  canadapost: 'canada_post',
-  dpd: 'dpd',
-  gls: 'gls',
-  ontrac: 'ontrac',
-  lasership: 'lasership',
-};
+/**
+ * Carrier names as the tracking intake stores them: every spelling ("FedEx", "fedex", "USPS",
+ * "united-states-postal-service", AfterShip's `dhl-germany`) becomes the carrier registry's canonical id
+ * (src/carriers/carrier-registry.ts). Kept as the intake's entry point so feed mappers need not know the registry.
+ */
+import { CARRIER_SOURCES } from '../carriers/carriers.data';
+import {
+  carrierTrackingUrl as registryTrackingUrl,
+  resolveCarrierId,
+  sameCarrier,
+  type CarrierSource,
+  type LinkContext,
+} from '../carriers/carrier-registry';
 
-export function normaliseCarrier(name: string): string {
-  const key = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return ALIASES[key] ?? (key.slice(0, 50) || 'unknown');
+/**
+ * The canonical carrier id; `source` (the feed: easypost, aftership, shippo, generic, ship24…) lets a provider's
+ * own slug win (AfterShip's `dhl` is DHL Express, a store's "DHL" is the DHL family).
+ */
+export function normaliseCarrier(name: string, source?: string): string {
+  const known = (CARRIER_SOURCES as readonly string[]).includes(source ?? '');
+  return resolveCarrierId(name, known ? (source as CarrierSource) : undefined);
 }
 
-const TRACKING_URLS: Record<string, (n: string) => string> = {
-  usps: (n) => `https://tools.usps.com/go/TrackConfirmAction?tLabels=${n}`,
-  ups: (n) => `https://www.ups.com/track?tracknum=${n}`,
-  fedex: (n) => `https://www.fedex.com/fedextrack/?trknbr=${n}`,
-  dhl: (n) => `https://www.dhl.com/en/express/tracking.html?AWB=${n}`,
-  royal_mail: (n) => `https://www.royalmail.com/track-your-item#/tracking-results/${n}`,
-};
-
 /** The carrier's public tracking page, or null for carriers we do not know a URL for. */
-export function carrierTrackingUrl(carrier: string, trackingNumber: string): string | null {
-  const build = TRACKING_URLS[carrier];
-  return build ? build(encodeURIComponent(trackingNumber)) : null;
+export function carrierTrackingUrl(
+  carrier: string,
+  trackingNumber: string,
+  context: LinkContext = {},
+): string | null {
+  return registryTrackingUrl(carrier, trackingNumber, context);
 }
 
 /**
- * The shipment a tracking number names: the one of that carrier, else the only one. Carrier names differ between
- * a store and an aggregator ("DHL Express" vs "dhl"), but two carriers rarely reuse one number.
+ * The shipment a tracking number names: the one of that carrier (or its family: a store's "DHL" and an
+ * aggregator's "DHL Paket"), else the only one. Two carriers rarely reuse one number.
  */
 export function matchShipment<T extends { carrier: string }>(candidates: T[], carrier: string): T | null {
-  return candidates.find((s) => s.carrier === carrier) ?? (candidates.length === 1 ? candidates[0] : null);
+  return (
+    candidates.find((s) => s.carrier === carrier) ??
+    candidates.find((s) => sameCarrier(s.carrier, carrier)) ??
+    (candidates.length === 1 ? candidates[0] : null)
+  );
 }

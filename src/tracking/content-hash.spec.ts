@@ -1,5 +1,5 @@
 import { eventContentHash, eventDedupeKey, normaliseTrackingNumber } from './content-hash';
-import type { TrackingEventInput } from './tracking.types';
+import type { TrackingEventInput } from '../shared/tracking.types';
 
 const scan = (overrides: Partial<TrackingEventInput> = {}): TrackingEventInput => ({
   status: 'in_transit',

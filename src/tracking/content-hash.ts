@@ -3,7 +3,7 @@
  * `object_id` on each call), so where no stable id exists the scan's content is its identity (DOMAIN.md §1).
  */
 import { createHash } from 'node:crypto';
-import type { TrackingEventInput } from './tracking.types';
+import type { TrackingEventInput } from '../shared/tracking.types';
 
 /**
  * sha256 (hex) over tracking number, canonical status, occurred time and normalised description and location.

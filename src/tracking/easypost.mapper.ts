@@ -29,7 +29,7 @@ import type {
   ExceptionReason,
   TrackingEventInput,
   TrackingUpdate,
-} from './tracking.types';
+} from '../shared/tracking.types';
 
 const STATUS = new Map<string, CanonicalStatus>([
   ['pre_transit', 'pre_transit'],

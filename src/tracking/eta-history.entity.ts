@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { Eta } from './tracking.types';
+import type { Eta } from '../shared/tracking.types';
 
 /** Every ETA a shipment was given, in order: the basis of ETA-accuracy figures and delay messages. */
 @Entity('eta_history')

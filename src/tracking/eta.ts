@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { knownZone } from './event-time';
-import type { Eta } from './tracking.types';
+import type { Eta } from '../shared/tracking.types';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const UTC_MIDNIGHT = /^(\d{4}-\d{2}-\d{2})T00:00(?::00(?:\.0{1,9})?)?(?:Z|[+-]00(?::?00)?)$/i;

@@ -5,7 +5,7 @@ import {
   parseGenericWebhook,
 } from './generic.mapper';
 import { TrackingPayloadError } from './tracking-payload.error';
-import { CANONICAL_STATUSES } from './tracking.types';
+import { CANONICAL_STATUSES } from '../shared/tracking.types';
 
 const event = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   carrier: 'dhl',

@@ -18,7 +18,7 @@ import {
   PickupPoint,
   TrackingEventInput,
   TrackingUpdate,
-} from './tracking.types';
+} from '../shared/tracking.types';
 
 export const GENERIC_MAX_EVENTS = 100;
 const MAX_ID = 64;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IANAZone } from 'luxon';
 import {
   ArrayMaxSize,
   IsArray,
@@ -19,13 +20,7 @@ import {
 @ValidatorConstraint({ name: 'ianaTimeZone' })
 class IanaTimeZone implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    if (typeof value !== 'string' || !value) return false;
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: value });
-      return true;
-    } catch {
-      return false;
-    }
+    return typeof value === 'string' && IANAZone.isValidZone(value);
   }
   defaultMessage(): string {
     return 'must be an IANA time zone such as America/New_York';

@@ -1,10 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { AppException, FieldProblem } from '../common/app.exception';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.service';
 import { Notification } from '../notifications/notification.entity';
+import { carrierDisplayName } from '../carriers/carrier-registry';
+import {
+  notificationTimes,
+  shipmentTimes,
+  type NotificationTimes,
+  type ShipmentTimes,
+} from '../notifications/message-times';
 import { matchShipment, normaliseCarrier } from './carrier';
 import { Customer } from './customer.entity';
 import { UpsertOrderDto } from './order.dto';
@@ -12,13 +19,17 @@ import { Order } from './order.entity';
 import { Shipment } from './shipment.entity';
 import { TrackingEvent } from './tracking-event.entity';
 import { TrackingIngestService } from './tracking-ingest.service';
-import type { Eta } from './tracking.types';
+import type { Eta } from '../shared/tracking.types';
+import { summarise, type NotificationSummary } from '../notifications/notification-summary';
 
 const EXTERNAL_ID = /^[A-Za-z0-9._#:-]{1,100}$/;
 
 export interface ShipmentView {
   id: string;
+  /** The registry's canonical id (`royal_mail`); show `carrierName`. */
   carrier: string;
+  /** The carrier's name as the customer's messages give it ("Royal Mail"). */
+  carrierName: string;
   trackingNumber: string;
   status: string;
   exceptionReason: string | null;
@@ -38,20 +49,6 @@ export interface ShipmentView {
   }[];
 }
 
-export interface NotificationSummary {
-  id: string;
-  shipmentId: string;
-  type: string;
-  channel: string;
-  status: string;
-  statusReason: string | null;
-  scheduledFor: string;
-  sentAt: string | null;
-  deliveredAt: string | null;
-  templateVersion: number | null;
-  createdAt: string;
-}
-
 export interface OrderView {
   id: string;
   externalId: string;
@@ -65,8 +62,10 @@ export interface OrderView {
     timeZone: string;
     country: string | null;
   };
-  shipments: ShipmentView[];
-  notifications: NotificationSummary[];
+  /** Each with its times in the customer's zone (`lastEventAtLocal`, `deliveredAtLocal`, events' `occurredAtLocal`). */
+  shipments: (ShipmentView & ShipmentTimes)[];
+  /** Each with its times in the customer's zone and, while it waits, why (`waitReason`, `waitText`). */
+  notifications: (NotificationSummary & NotificationTimes)[];
 }
 
 /** Orders with their customer and shipments: the store's side of the data. */
@@ -130,19 +129,34 @@ export class OrdersService {
         country,
         postcode: dto.customer.postcode?.trim().toUpperCase() ?? null,
       };
-      let customer = order
-        ? await manager.findOneBy(Customer, { id: order.customerId })
-        : await this.findCustomer(manager, email, phone);
-      if (customer) {
-        Object.assign(customer, customerValues);
-        customer = await manager.save(Customer, customer);
-      } else {
-        customer = await manager.save(Customer, manager.create(Customer, customerValues));
+      // The contact details are the order's own: messages about it go there and the chat verifies against them.
+      // A matched customer row is never overwritten by another order's details (issue 14: a guest checkout with a
+      // victim's email must not redirect the victim's texts or unlock their orders); it only groups orders for
+      // preferences and storefront tokens.
+      let customerId = order?.customerId;
+      if (!customerId) {
+        const customer =
+          (await this.findCustomer(manager, email, phone)) ??
+          (await manager.save(Customer, manager.create(Customer, customerValues)));
+        customerId = customer.id;
+      } else if (!(await manager.exists(Order, { where: { customerId, id: Not(order!.id) } }))) {
+        // The customer row belongs to this order alone: keep it in step with the order's corrected details.
+        await manager.update(Customer, { id: customerId }, customerValues);
       }
       if (!order) order = manager.create(Order, { externalId });
-      order.customerId = customer.id;
+      order.customerId = customerId;
       order.promisedDate = dto.promisedDate ?? null;
+      Object.assign(order, {
+        contactName: customerValues.name,
+        contactEmail: customerValues.email,
+        contactPhone: customerValues.phone,
+        contactPostcode: customerValues.postcode,
+        contactLocale: customerValues.locale,
+        contactTimeZone: customerValues.timeZone,
+        contactCountry: customerValues.country,
+      });
       order = await manager.save(Order, order);
+      const orderId = order.id;
 
       for (const ref of dto.shipments) {
         const carrier = normaliseCarrier(ref.carrier);
@@ -153,6 +167,21 @@ export class OrdersService {
           .where('s.tracking_number = :trackingNumber', { trackingNumber })
           .getMany();
         const shipment = matchShipment(existing, carrier);
+        if (shipment?.orderId && shipment.orderId !== orderId) {
+          // Moving it would carry its history and future messages to another order and customer (issue 14).
+          throw new AppException(
+            'shipment_belongs_to_other_order',
+            `Tracking number ${trackingNumber} (${carrier}) belongs to another order`,
+            {
+              errors: [
+                {
+                  field: `shipments.${dto.shipments.indexOf(ref)}.trackingNumber`,
+                  message: 'belongs to another order',
+                },
+              ],
+            },
+          );
+        }
         if (shipment) {
           const wasOrphan = !shipment.orderId;
           shipment.orderId = order.id;
@@ -190,7 +219,6 @@ export class OrdersService {
   async view(externalId: string): Promise<OrderView | null> {
     const order = await this.dataSource.getRepository(Order).findOneBy({ externalId });
     if (!order) return null;
-    const customer = await this.dataSource.getRepository(Customer).findOneByOrFail({ id: order.customerId });
     const shipments = await this.dataSource
       .getRepository(Shipment)
       .find({ where: { orderId: order.id }, order: { createdAt: 'ASC' } });
@@ -201,17 +229,33 @@ export class OrdersService {
       id: order.id,
       externalId: order.externalId,
       promisedDate: order.promisedDate,
+      // The details given with this order (what its messages use), under the id of the customer it is grouped with.
       customer: {
-        id: customer.id,
-        name: customer.name,
-        email: customer.email,
-        phone: customer.phone,
-        locale: customer.locale,
-        timeZone: customer.timeZone,
-        country: customer.country,
+        id: order.customerId,
+        name: order.contactName,
+        email: order.contactEmail,
+        phone: order.contactPhone,
+        locale: order.contactLocale,
+        timeZone: order.contactTimeZone,
+        country: order.contactCountry,
       },
-      shipments: await this.shipmentViews(shipments),
-      notifications: notifications.map(summarise),
+      // Times as the customer saw them (their zone, named), and why a message still waits: support reads these.
+      shipments: (await this.shipmentViews(shipments)).map((view, i) => ({
+        ...view,
+        ...shipmentTimes(shipments[i], order.contactTimeZone, order.contactLocale),
+        events: view.events.map((e) => ({
+          ...e,
+          occurredAtLocal: shipmentTimes(
+            { lastEventAt: e.occurredAt ? new Date(e.occurredAt) : null, deliveredAt: null },
+            order.contactTimeZone,
+            order.contactLocale,
+          ).lastEventAtLocal,
+        })),
+      })),
+      notifications: notifications.map((n) => ({
+        ...summarise(n, shipments.find((s) => s.id === n.shipmentId)?.status ?? null),
+        ...notificationTimes(n, order.contactTimeZone, order.contactLocale, new Date()),
+      })),
     };
   }
 
@@ -224,6 +268,7 @@ export class OrdersService {
     return shipments.map((s) => ({
       id: s.id,
       carrier: s.carrier,
+      carrierName: carrierDisplayName(s.carrier, s.trackingNumber) || s.carrier,
       trackingNumber: s.trackingNumber,
       status: s.status,
       exceptionReason: s.exceptionReason,
@@ -245,20 +290,4 @@ export class OrdersService {
         })),
     }));
   }
-}
-
-export function summarise(n: Notification): NotificationSummary {
-  return {
-    id: n.id,
-    shipmentId: n.shipmentId,
-    type: n.type,
-    channel: n.channel,
-    status: n.status,
-    statusReason: n.statusReason,
-    scheduledFor: n.scheduledFor.toISOString(),
-    sentAt: n.sentAt?.toISOString() ?? null,
-    deliveredAt: n.deliveredAt?.toISOString() ?? null,
-    templateVersion: n.templateVersion,
-    createdAt: n.createdAt.toISOString(),
-  };
 }

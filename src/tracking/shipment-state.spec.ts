@@ -5,7 +5,7 @@ import { eventDedupeKey } from './content-hash';
 import { parseEasyPostWebhook } from './easypost.mapper';
 import { applyUpdate, detectNoScanDelay, initialShipmentState, ShipmentState } from './shipment-state';
 import { parseShippoWebhook } from './shippo.mapper';
-import type { ShipmentDomainEvent, TrackingEventInput, TrackingUpdate } from './tracking.types';
+import type { ShipmentDomainEvent, TrackingEventInput, TrackingUpdate } from '../shared/tracking.types';
 
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/tracking');
 const load = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));

@@ -16,7 +16,7 @@ import {
   TERMINAL_STATUSES,
   TrackingEventInput,
   TrackingUpdate,
-} from './tracking.types';
+} from '../shared/tracking.types';
 
 export interface ShipmentState {
   status: CanonicalStatus;

@@ -1,5 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from './tracking.types';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../shared/tracking.types';
 
 /**
  * One parcel and its true current state. A shipment can exist before its order (a webhook for an unknown
@@ -8,6 +16,7 @@ import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from './track
 @Entity('shipments')
 @Index('uq_shipments_carrier_tracking', ['carrier', 'trackingNumber'], { unique: true })
 @Index('ix_shipments_tracking_number', ['trackingNumber'])
+@Index('uq_shipments_link_ref', ['linkRef'], { unique: true })
 @Index('ix_shipments_order', ['orderId'])
 export class Shipment {
   @PrimaryGeneratedColumn('uuid')
@@ -19,6 +28,15 @@ export class Shipment {
   /** Normalised carrier slug (`usps`, `fedex`, `ups`, `dhl`, …). */
   @Column({ type: 'varchar', length: 50 })
   carrier: string;
+
+  /** The shipment's number in its signed tracking-page link (`/t/<token>`): a small integer keeps links SMS-short. */
+  @Column({ name: 'link_ref', type: 'bigint' })
+  @Generated('increment')
+  linkRef: string;
+
+  /** The carrier's service level ("ground", "express") when the store or the feed names it: an analytics key. */
+  @Column({ type: 'varchar', length: 60, nullable: true })
+  service: string | null;
 
   @Column({ name: 'tracking_number', type: 'varchar', length: 100 })
   trackingNumber: string;

@@ -24,7 +24,12 @@ import {
   textSaysOutForDelivery,
 } from './status-text';
 import { malformed, unsupported } from './tracking-payload.error';
-import type { CanonicalStatus, ExceptionReason, TrackingEventInput, TrackingUpdate } from './tracking.types';
+import type {
+  CanonicalStatus,
+  ExceptionReason,
+  TrackingEventInput,
+  TrackingUpdate,
+} from '../shared/tracking.types';
 
 type Mapped = { status: CanonicalStatus; reason: ExceptionReason | null };
 

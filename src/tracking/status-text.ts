@@ -3,7 +3,7 @@
  * no failed-attempt status, and older Shippo API versions say "out for delivery" only in `status_details`.
  * Patterns are narrow on purpose: a wrong "attempt failed" message is worse than a missed one.
  */
-import type { CanonicalStatus, ExceptionReason, TrackingEventInput } from './tracking.types';
+import type { CanonicalStatus, ExceptionReason, TrackingEventInput } from '../shared/tracking.types';
 
 const ATTEMPT_FAILED =
   /\b(delivery attempt(ed)?|attempted delivery|attempted\s*-?\s*(not home|no access|business closed)|notice left|no one (was )?(home|available)|nobody (was )?(home|available)|recipient not (home|available)|customer not available|no authori[sz]ed recipient|business closed)\b/i;

@@ -1,7 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { CanonicalStatus, ExceptionReason } from './tracking.types';
+import type { CanonicalStatus, ExceptionReason } from '../shared/tracking.types';
 
 /** One scan, as recorded. Duplicates are refused by the content hash (and by the provider's stable id). */
+// A BRIN index for analytics' incremental refresh, made by a migration (TypeORM cannot declare BRIN).
+@Index('ix_tracking_events_received_brin', { synchronize: false })
 @Entity('tracking_events')
 @Index('uq_tracking_events_content', ['shipmentId', 'contentHash'], { unique: true })
 @Index('ix_tracking_events_shipment_time', ['shipmentId', 'occurredAt'])

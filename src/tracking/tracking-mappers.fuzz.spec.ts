@@ -5,12 +5,21 @@ import { parseAfterShipWebhook } from './aftership.mapper';
 import { parseEasyPostWebhook } from './easypost.mapper';
 import { GENERIC_EVENT_EXAMPLE, parseGenericWebhook } from './generic.mapper';
 import { applyUpdate, initialShipmentState, isTerminal } from './shipment-state';
+import { parseKarrioWebhook } from './karrio.mapper';
+import { parseShip24Webhook } from './ship24.mapper';
+import { parseShipEngineWebhook } from './shipengine.mapper';
 import { parseShippoWebhook } from './shippo.mapper';
+import { parseShopifyTopic } from './shopify.mapper';
+import { parseTrack17Webhook } from './track17.mapper';
 import { TrackingPayloadError } from './tracking-payload.error';
-import { CANONICAL_STATUSES, EXCEPTION_REASONS, TrackingUpdate } from './tracking.types';
+import { CANONICAL_STATUSES, EXCEPTION_REASONS, TrackingUpdate } from '../shared/tracking.types';
 
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/tracking');
 const load = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
+/** Payloads of the feeds added in issue 21, kept in this repository (test/fixtures/<provider>/SOURCES.md). */
+const FEED_FIXTURES = path.resolve(__dirname, '../../test/fixtures');
+const loadFeed = (name: string): unknown =>
+  JSON.parse(fs.readFileSync(path.join(FEED_FIXTURES, name), 'utf8'));
 
 type Mapper = (body: unknown) => TrackingUpdate[];
 const MAPPERS: [string, Mapper, unknown[]][] = [
@@ -38,6 +47,45 @@ const MAPPERS: [string, Mapper, unknown[]][] = [
       load('shippo/webhook-track-updated-docs-schema-example.json'),
       load('shippo/track-usps-delivered-2016-get.json'),
     ],
+  ],
+  [
+    '17track',
+    parseTrack17Webhook,
+    [
+      loadFeed('17track/webhook-tracking-updated-dhl-paket-pickup-docs.json'),
+      loadFeed('17track/webhook-tracking-stopped-docs.json'),
+      loadFeed('17track/gettrackinfo-exception-returning-correios.json'),
+    ],
+  ],
+  [
+    'ship24',
+    parseShip24Webhook,
+    [
+      loadFeed('ship24/webhook-trackings-s24demo-delivered-sdk-docs.json'),
+      loadFeed('ship24/tracking-openapi-example-usps-delivered.json'),
+    ],
+  ],
+  [
+    'shipengine',
+    parseShipEngineWebhook,
+    [
+      loadFeed('shipengine/webhook-api-track-usps-picked-up-at-post-office.json'),
+      loadFeed('shipengine/webhook-api-track-ups-in-transit.json'),
+      loadFeed('shipengine/tracking-stamps-com-delivered-sdk-mock.json'),
+    ],
+  ],
+  [
+    'karrio',
+    parseKarrioWebhook,
+    [
+      { event: 'tracker.updated', data: loadFeed('karrio/tracker-ups-in-transit-test-response.json') },
+      loadFeed('karrio/tracker-dhl-express-update-test-response.json'),
+    ],
+  ],
+  [
+    'shopify fulfillment',
+    (body) => parseShopifyTopic('fulfillments/update', body).scans,
+    [loadFeed('shopify/fulfillment-rest-python-api.json'), loadFeed('shopify/order-rest-python-api.json')],
   ],
   [
     'generic',
@@ -123,6 +171,13 @@ const hostile = fc.oneof(
     'Event',
     'track_updated',
     'tracking_update',
+    'TRACKING_UPDATED',
+    'Exception_Returning',
+    'API_TRACK',
+    'DE',
+    'tracker.updated',
+    'delivered',
+    'in_transit',
   ),
 );
 

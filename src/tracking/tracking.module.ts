@@ -1,35 +1,58 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MetricsModule } from '../metrics/metrics.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { MaintenanceRegistry } from '../queue/maintenance.registry';
+import { QueueModule } from '../queue/queue.module';
 import { JobName } from '../queue/queue.constants';
 import { Customer } from './customer.entity';
+import { NoScanCheck } from './no-scan-check.service';
 import { EtaHistory } from './eta-history.entity';
+import { FeedWebhookVerifiers } from './feed-webhook-verifiers';
+import { FeedWebhooksController } from './feed-webhooks.controller';
 import { Order } from './order.entity';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { Shipment } from './shipment.entity';
+import { ShopifyOrdersService } from './shopify-orders.service';
+import { ShopifyWebhooksController } from './shopify-webhooks.controller';
 import { TrackingEvent } from './tracking-event.entity';
 import { TrackingIngestService } from './tracking-ingest.service';
+import { TrackingRepository } from './tracking.repository';
 import { WebhooksController } from './webhooks.controller';
+import { WebhookVerifiers } from './webhook-verifiers.service';
 
 /** Owns orders, customers, shipments and their events: the intake of carrier webhooks and the store's API. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer, Order, Shipment, TrackingEvent, EtaHistory])],
-  controllers: [OrdersController, WebhooksController],
-  providers: [OrdersService, TrackingIngestService],
-  exports: [OrdersService, TrackingIngestService],
+  imports: [
+    TypeOrmModule.forFeature([Customer, Order, Shipment, TrackingEvent, EtaHistory]),
+    NotificationsModule,
+    QueueModule,
+    MetricsModule,
+  ],
+  controllers: [OrdersController, WebhooksController, FeedWebhooksController, ShopifyWebhooksController],
+  providers: [
+    OrdersService,
+    TrackingIngestService,
+    TrackingRepository,
+    NoScanCheck,
+    WebhookVerifiers,
+    FeedWebhookVerifiers,
+    ShopifyOrdersService,
+  ],
+  exports: [OrdersService, TrackingIngestService, WebhookVerifiers],
 })
 export class TrackingModule implements OnModuleInit {
   constructor(
     private readonly registry: MaintenanceRegistry,
-    private readonly ingest: TrackingIngestService,
+    private readonly noScan: NoScanCheck,
   ) {}
 
   onModuleInit(): void {
     this.registry.register({
       job: JobName.CheckStaleShipments,
       everyMs: 60 * 60_000,
-      run: () => this.ingest.flagStaleShipments(),
+      run: () => this.noScan.run(),
     });
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import { buildWeb } from '../../scripts/build-web';
 import { HOW_TO_START_POSTGRES, HOW_TO_START_REDIS, SERVER_DATABASE_URL, TEST_REDIS_URL } from './test-env';
 
 /** Fails the run at once, with how to fix it, when PostgreSQL or Redis is not there; creates this run's database. */
@@ -34,6 +35,9 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+  // The pages load the browser bundles of web/ (dist/public/): build them from the current sources (about a second),
+  // so a browser test never runs yesterday's script.
+  await buildWeb();
   const run = randomBytes(4).toString('hex');
   const name = `wismo_test_${run}`;
   await admin.query(`CREATE DATABASE ${name}`);

@@ -45,7 +45,73 @@ describe('extractEntities', () => {
 
     it('uses the shop pattern when given', () => {
       const shop = { orderNumberPattern: /SHOP-\d{6}/ };
-      expect(extractEntities('where is SHOP-123456 and #1042', shop).orderNumbers).toEqual(['SHOP-123456']);
+      expect(extractEntities('where is SHOP-123456 and 1042', shop).orderNumbers).toEqual(['SHOP-123456']);
+    });
+
+    describe('as shoppers type them, against the store pattern WS-\\d{6}', () => {
+      const store = { orderNumberPattern: /WS-\d{6}/ };
+      it.each([
+        ['ws9307', 'WS-009307'],
+        ['WS9307', 'WS-009307'],
+        ['ws-9307', 'WS-009307'],
+        ['WS 9307', 'WS-009307'],
+        ['#ws009307', 'WS-009307'],
+        ['where is ws-009307?', 'WS-009307'],
+        ['order number 9307', 'WS-009307'],
+        ['my order is #9307', 'WS-009307'],
+        ['Bestellung 9307', 'WS-009307'],
+        ['commande n° 9307', 'WS-009307'],
+      ])('%s → %s', (text, value) => {
+        expect(extractEntities(text, store).orderNumbers).toEqual([value]);
+      });
+
+      it('never pads a bare number nobody called an order', () => {
+        expect(extract('i bought 3 things for 123').orderNumbers).toEqual([]);
+      });
+
+      it('does not give a bare number the store prefix without a reason', () => {
+        expect(extractEntities('i live at 28013', store).orderNumbers).toEqual([]);
+      });
+
+      it('gives a bare number the prefix when the chat just asked for the order number', () => {
+        expect(extractEntities('9307', { ...store, expecting: 'order' }).orderNumbers).toEqual(['WS-009307']);
+      });
+    });
+
+    it('lists every accepted form, most likely first, when the pattern does not settle it', () => {
+      const e = extract('ws9307');
+      expect(e.orderNumbers).toEqual(['WS9307']);
+      expect(e.orderNumberForms.WS9307.slice(0, 4)).toEqual(['WS9307', 'WS-9307', 'WS09307', 'WS-09307']);
+      expect(e.orderNumberForms.WS9307).toContain('WS-009307');
+    });
+  });
+
+  describe('postcodes and order numbers told apart', () => {
+    const store = { orderNumberPattern: /WS-\d{6}/ };
+    it('reads a bare five digits next to a named order number as the postcode', () => {
+      const e = extractEntities('WS-009307 28013', store);
+      expect(e.orderNumbers).toEqual(['WS-009307']);
+      expect(e.postcodes).toEqual(['28013']);
+    });
+
+    it('with the default pattern too', () => {
+      const e = extract('order #10423, 90210');
+      expect(e.orderNumbers).toEqual(['10423']);
+      expect(e.postcodes).toEqual(['90210']);
+    });
+
+    it('reads a bare number as a postcode when the chat asked for the email or postcode', () => {
+      for (const text of ['28013', '1010', '1012 AB']) {
+        const e = extractEntities(text, { ...store, expecting: 'contact' });
+        expect(e.orderNumbers).toEqual([]);
+        expect(e.postcodes).toHaveLength(1);
+      }
+    });
+
+    it('keeps "order 28013" an order even when a postcode was asked for', () => {
+      const e = extract('order 28013');
+      expect(e.orderNumbers).toEqual(['28013']);
+      expect(e.postcodes).toEqual([]);
     });
   });
 

@@ -15,6 +15,13 @@ describe('detectLanguage', () => {
     ['me puede llamar alguien?', 'es'],
     ['où est mon colis', 'fr'],
     ['wo ist mein paket', 'de'],
+    ['Wo ist meine Bestellung?', 'de'],
+    ['Wann kommt mein Paket?', 'de'],
+    ['danke schön', 'de'],
+    ["je n'ai pas reçu ma commande", 'fr'],
+    ['quand est-ce que je serai remboursé', 'fr'],
+    ["ok d'accord", 'fr'],
+    ['merci beaucoup', 'fr'],
   ])('%s → %s', (text, language) => {
     expect(detectLanguage(text)).toBe(language);
   });

@@ -21,17 +21,28 @@ const WORDS: Record<ChatLanguage, Map<string, number>> = {
       'cancelar hablar persona agente número numero correo ya todavía todavia aún aun hoy mañana semana días dias',
     'hola dónde cuándo qué cómo llegado entregado recibido buenas buenos necesito ayuda favor vale pq xq q tb ' +
       'nada sigue todo porque también tambien mío mio usted ustedes nadie puede pueden alguien llamar código codigo ' +
-      'pedí compra envíos hacen tienen mandar tengo estoy hay muy sin sobre vez',
+      'pedí compra envíos hacen tienen mandar tengo estoy hay muy sin sobre vez bueno',
   ),
   fr: weights(
-    '',
-    'je ne pas où est mon ma mes le les des une commande colis livraison livré bonjour merci quand avec pour ' +
-      'vous votre suis reçu toujours adresse annuler parler',
+    'le les des une du au aux et ou sur dans ce ça qui est',
+    "je j'ai ne pas où mon ma mes commande colis livraison livré livrée bonjour bonsoir salut merci quand avec " +
+      "pour vous votre vos suis reçu reçue toujours adresse annuler parler n'ai n'est c'est qu'il d'accord " +
+      'remboursement remboursé rembourser facture compte mot passe paiement débité prélevé taille produit ' +
+      'arrive arrivé arrivée quoi pourquoi voudrais veux peux pouvez combien encore déjà rien aucun ' +
+      "suivi transporteur livreur humain conseiller l'adresse d'un d'une retour retourner argent oui " +
+      'avant samedi dimanche lundi mardi mercredi jeudi vendredi avis passage alors passez mettez client ' +
+      "quelqu'un faire très bien vraiment j'étais moi votre",
   ),
   de: weights(
-    '',
-    'ich nicht wo ist mein meine meinen der die das und bestellung paket lieferung geliefert hallo danke wann ' +
-      'mit für sie noch adresse stornieren sprechen bitte',
+    'der das und mit',
+    'ich nicht wo ist mein meine meinen meiner die bestellung paket lieferung geliefert hallo danke wann ' +
+      'für sie noch adresse stornieren sprechen bitte kommt bekomme habe wurde wird steht warum wieso ' +
+      'zugestellt sendung sendungsnummer bestellnummer rechnung geld zurück erstattung rückerstattung ' +
+      'konto passwort zahlung abgebucht größe schon immer kein keine nichts mir mich können kann möchte ' +
+      'ändern umleiten mitarbeiter mensch guten tag morgen abend vielen dank tschüss ja nein gibt auf ' +
+      'ein eine einen heute morgen paketdienst bote fahrer packstation zoll verloren kaputt beschädigt ' +
+      'tage dauert viele will echten kurze frage alles klar ach verstehe gut plz jemand anderem abgegeben ' +
+      'reden haben von',
   ),
 };
 
@@ -64,15 +75,16 @@ export function scoreLanguages(text: string): LanguageScores {
   const ranked = (Object.keys(scores) as ChatLanguage[]).sort((a, b) => scores[b] - scores[a]);
   const [first, second] = ranked;
   // fr and de share many short words with es/en; demand a clear lead before choosing them.
-  const margin = first === 'fr' || first === 'de' ? 2 : 0.5;
+  // One distinctive word ("d'accord", "Bestellung") is enough when nothing speaks for another language.
+  const margin =
+    (first === 'fr' || first === 'de') && scores[first] < 2 ? 2 : first === 'fr' || first === 'de' ? 1 : 0.5;
   const best = scores[first] > 0 && scores[first] - scores[second] >= margin ? first : undefined;
   return { scores, best };
 }
 
 /**
  * The message's language, or `fallback` when the text carries no evidence (an order number, "ok", "?").
- * English and Spanish are the languages the chat understands; French and German are recognised so a reply
- * can at least be in the right language.
+ * The chat understands and answers all four languages.
  */
 export function detectLanguage(text: string, fallback: ChatLanguage = 'en'): ChatLanguage {
   return scoreLanguages(text).best ?? fallback;

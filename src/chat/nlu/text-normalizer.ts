@@ -80,6 +80,8 @@ export function foldText(text: string): string {
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
+    .replace(/ß/g, 'ss')
+    .replace(/œ/g, 'oe')
     .replace(/[’'`´]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

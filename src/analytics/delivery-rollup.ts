@@ -1,0 +1,177 @@
+/**
+ * The arithmetic of delivery analytics, apart from SQL: shipment facts summed into daily rollup rows, and rollup
+ * rows summed into the figures the API answers. Rates are fractions, null when their denominator is 0.
+ */
+import { addTo, type Histogram, merge, p50p90 } from './histogram';
+
+export interface DailyKey {
+  cohortDate: string;
+  carrier: string;
+  service: string;
+  destinationCountry: string;
+}
+
+/** What a rollup needs of one shipment (a row of shipment_facts). */
+export interface FactRow extends DailyKey {
+  firstAttemptStatus: string | null;
+  hasPromise: boolean;
+  onTime: boolean | null;
+  transitDays: number | null;
+  firstScanHours: number | null;
+  exceptionReasons: string[];
+  hasException: boolean;
+  status: string;
+  latencyMinutes: Histogram;
+}
+
+/** A row of analytics_delivery_daily, as stored (snake_case). */
+export interface DailyRow {
+  cohort_date: string;
+  carrier: string;
+  service: string;
+  destination_country: string;
+  shipments: number;
+  with_attempt: number;
+  delivered_first: number;
+  with_promise: number;
+  on_time: number;
+  with_exception: number;
+  lost: number;
+  returned: number;
+  exception_reasons: Record<string, number>;
+  transit_days: Histogram;
+  first_scan_hours: Histogram;
+  latency_minutes: Histogram;
+}
+
+function emptyRow(key: DailyKey): DailyRow {
+  return {
+    cohort_date: key.cohortDate,
+    carrier: key.carrier,
+    service: key.service,
+    destination_country: key.destinationCountry,
+    shipments: 0,
+    with_attempt: 0,
+    delivered_first: 0,
+    with_promise: 0,
+    on_time: 0,
+    with_exception: 0,
+    lost: 0,
+    returned: 0,
+    exception_reasons: {},
+    transit_days: {},
+    first_scan_hours: {},
+    latency_minutes: {},
+  };
+}
+
+export function rollUpFacts(facts: FactRow[]): DailyRow[] {
+  const rows = new Map<string, DailyRow>();
+  for (const f of facts) {
+    const id = `${f.cohortDate}|${f.carrier}|${f.service}|${f.destinationCountry}`;
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = emptyRow(f)));
+    row.shipments++;
+    if (f.firstAttemptStatus) row.with_attempt++;
+    if (f.firstAttemptStatus === 'delivered') row.delivered_first++;
+    if (f.hasPromise) row.with_promise++;
+    if (f.onTime) row.on_time++;
+    if (f.hasException) row.with_exception++;
+    if (f.exceptionReasons.includes('lost')) row.lost++;
+    if (f.status === 'returned') row.returned++;
+    for (const reason of f.exceptionReasons)
+      row.exception_reasons[reason] = (row.exception_reasons[reason] ?? 0) + 1;
+    addTo(row.transit_days, f.transitDays);
+    addTo(row.first_scan_hours, f.firstScanHours);
+    merge(row.latency_minutes, f.latencyMinutes);
+  }
+  return [...rows.values()];
+}
+
+export interface DeliveryFigures {
+  shipments: number;
+  onTimeRate: number | null;
+  firstAttemptRate: number | null;
+  transitDays: { p50: number | null; p90: number | null };
+  /** Shipments per whole business day of transit: the distribution the dashboard draws. */
+  transitDaysHistogram: Histogram;
+  exceptionRate: number | null;
+  exceptionsByReason: Record<string, number>;
+  timeToFirstScanHours: { p50: number | null; p90: number | null };
+  scanLatencyMinutes: { p50: number | null; p90: number | null };
+  lost: number;
+  returned: number;
+  /** The counts behind the rates, so a reader can check them and a dashboard can link to them. */
+  counts: {
+    withAttempt: number;
+    deliveredFirst: number;
+    withPromise: number;
+    onTime: number;
+    withException: number;
+  };
+}
+
+export const rate = (numerator: number, denominator: number): number | null =>
+  denominator ? numerator / denominator : null;
+
+/** Sums rollup rows into the figures of one group (or the whole range). */
+export function figuresOf(rows: DailyRow[]): DeliveryFigures {
+  const sum = emptyRow({ cohortDate: '', carrier: '', service: '', destinationCountry: '' });
+  for (const r of rows) {
+    sum.shipments += r.shipments;
+    sum.with_attempt += r.with_attempt;
+    sum.delivered_first += r.delivered_first;
+    sum.with_promise += r.with_promise;
+    sum.on_time += r.on_time;
+    sum.with_exception += r.with_exception;
+    sum.lost += r.lost;
+    sum.returned += r.returned;
+    merge(sum.exception_reasons, r.exception_reasons);
+    merge(sum.transit_days, r.transit_days);
+    merge(sum.first_scan_hours, r.first_scan_hours);
+    merge(sum.latency_minutes, r.latency_minutes);
+  }
+  return {
+    shipments: sum.shipments,
+    onTimeRate: rate(sum.on_time, sum.with_promise),
+    firstAttemptRate: rate(sum.delivered_first, sum.with_attempt),
+    transitDays: p50p90(sum.transit_days),
+    transitDaysHistogram: sum.transit_days,
+    exceptionRate: rate(sum.with_exception, sum.shipments),
+    exceptionsByReason: sum.exception_reasons,
+    timeToFirstScanHours: p50p90(sum.first_scan_hours),
+    scanLatencyMinutes: p50p90(sum.latency_minutes),
+    lost: sum.lost,
+    returned: sum.returned,
+    counts: {
+      withAttempt: sum.with_attempt,
+      deliveredFirst: sum.delivered_first,
+      withPromise: sum.with_promise,
+      onTime: sum.on_time,
+      withException: sum.with_exception,
+    },
+  };
+}
+
+/** The Monday of a date's ISO week, as `YYYY-MM-DD`. */
+export function weekOf(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  const back = (day.getUTCDay() + 6) % 7;
+  return new Date(day.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+}
+
+export const DELIVERY_GROUPS = ['carrier', 'service', 'destinationCountry', 'week'] as const;
+export type DeliveryGroup = (typeof DELIVERY_GROUPS)[number];
+
+export function groupKey(row: DailyRow, by: DeliveryGroup): string {
+  switch (by) {
+    case 'carrier':
+      return row.carrier;
+    case 'service':
+      return row.service;
+    case 'destinationCountry':
+      return row.destination_country;
+    case 'week':
+      return weekOf(row.cohort_date);
+  }
+}

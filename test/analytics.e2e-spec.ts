@@ -1,0 +1,255 @@
+import { AnalyticsRefresher } from '../src/analytics/analytics-refresh.service';
+import { ANALYTICS_SECRET, loadDesignedWeek, startAnalyticsApp, WEEK } from './support/analytics-dataset';
+import { bearer, TestApp } from './support/test-app';
+import { postGenericEvent } from './support/webhooks';
+
+describe('delivery analytics on a designed week', () => {
+  let t: TestApp;
+  let tracking: Record<string, string>;
+  let shipmentIds: Record<string, string>;
+  const get = (path: string) => t.http.get(path).set(bearer(t.adminKey));
+
+  beforeAll(async () => {
+    t = await startAnalyticsApp();
+    ({ tracking, shipmentIds } = await loadDesignedWeek(t));
+  });
+  afterAll(() => t?.close());
+
+  it('answers every headline figure as worked out by hand', async () => {
+    const res = await get(`/v1/analytics/delivery?${WEEK}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      from: '2026-11-02',
+      to: '2026-11-09',
+      shipments: 11, // A–J and M
+      onTimeRate: 6 / 8, // A C D E G H of A–H (B and F late)
+      firstAttemptRate: 6 / 8, // A B E F G H delivered at the first attempt; C failed, D went to a pickup point
+      transitDays: { p50: 2, p90: 5 }, // 1 2 2 2 2 3 3 5
+      transitDaysHistogram: { 1: 1, 2: 4, 3: 2, 5: 1 },
+      exceptionRate: 3 / 11, // H I J
+      exceptionsByReason: { damaged: 1, lost: 1, customs: 1, address_issue: 1 },
+      timeToFirstScanHours: { p50: 14, p90: 60 }, // 12 12 12 12 14 14 35 35 38 60 116
+      scanLatencyMinutes: { p50: 7, p90: 125 }, // 23 events after 7 minutes, A's and B's 4 after 125
+      lost: 1,
+      returned: 1,
+      stuck: 1, // M
+      counts: { withAttempt: 8, deliveredFirst: 6, withPromise: 8, onTime: 6, withException: 3 },
+      groups: [],
+    });
+  });
+
+  it('compares carriers side by side, keyed by their canonical ids', async () => {
+    const res = await get(`/v1/analytics/delivery?${WEEK}&groupBy=carrier`);
+    expect(res.status).toBe(200);
+    const byKey = Object.fromEntries(res.body.groups.map((g: { key: string }) => [g.key, g]));
+    expect(Object.keys(byKey)).toEqual(['dhl', 'fedex', 'ups']);
+    expect(byKey.dhl).toMatchObject({
+      shipments: 2,
+      onTimeRate: 1,
+      firstAttemptRate: 0,
+      transitDays: { p50: 1, p90: 2 },
+      exceptionRate: 0,
+    });
+    expect(byKey.fedex).toMatchObject({
+      shipments: 3,
+      onTimeRate: 1,
+      firstAttemptRate: 1,
+      transitDays: { p50: 3, p90: 3 },
+      exceptionRate: 1,
+    });
+    expect(byKey.ups).toMatchObject({
+      shipments: 6,
+      onTimeRate: 3 / 5,
+      firstAttemptRate: 1,
+      transitDays: { p50: 2, p90: 5 },
+      exceptionRate: 0,
+    });
+    const carrierOnly = await get(`/v1/analytics/delivery?${WEEK}&carrier=dhl`);
+    expect(carrierOnly.body).toMatchObject({ shipments: 2, onTimeRate: 1, stuck: 0 });
+    const weeks = await get(`/v1/analytics/delivery?${WEEK}&groupBy=week`);
+    expect(weeks.body.groups).toEqual([expect.objectContaining({ key: '2026-11-02', shipments: 11 })]);
+  });
+
+  it('lists the shipments behind a figure', async () => {
+    const numbers = async (query: string) => {
+      const res = await get(`/v1/analytics/shipments?${WEEK}&${query}`);
+      expect(res.status).toBe(200);
+      return res.body.shipments.map((s: { trackingNumber: string }) => s.trackingNumber).sort();
+    };
+    expect(await numbers('filter=late')).toEqual([tracking.B, tracking.F].sort());
+    expect(await numbers('filter=stuck')).toEqual([tracking.M]);
+    expect(await numbers('reason=lost')).toEqual([tracking.I]);
+    expect(await numbers('filter=failed_first&carrier=dhl')).toEqual([tracking.C, tracking.D].sort());
+    expect(await numbers('filter=all')).toHaveLength(11);
+  });
+
+  it('gives the same figures as CSV', async () => {
+    const res = await get(`/v1/analytics/delivery?${WEEK}&groupBy=carrier&format=csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const [header, total, dhl] = res.text.trim().split('\r\n');
+    const cols = header.split(',');
+    const at = (line: string, col: string) => line.split(',')[cols.indexOf(col)];
+    expect(at(total, 'shipments')).toBe('11');
+    expect(at(total, 'onTimeRate')).toBe('0.75');
+    expect(at(total, 'transitDays.p90')).toBe('5');
+    expect(at(dhl, 'key')).toBe('dhl');
+    expect(at(dhl, 'firstAttemptRate')).toBe('0');
+  });
+
+  it('folds a new scan in on the next refresh', async () => {
+    await postGenericEvent(t, ANALYTICS_SECRET, {
+      carrier: 'ups',
+      trackingNumber: tracking.M,
+      status: 'delivered',
+      occurredAt: '2026-11-06T10:00:00Z',
+      description: 'Delivered',
+    });
+    const result = await t.app.get(AnalyticsRefresher).refresh();
+    expect(result.shipments).toBe(1);
+    const res = await get(`/v1/analytics/delivery?${WEEK}`);
+    expect(res.body).toMatchObject({ onTimeRate: 7 / 9, firstAttemptRate: 7 / 9, stuck: 0 });
+    // M: Wed 4th → Fri 6th is 2 more business days of transit: 1 2 2 2 2 2 3 3 5.
+    expect(res.body.transitDays).toEqual({ p50: 2, p90: 5 });
+  });
+
+  it('counts messages by outcome and channel', async () => {
+    const ids = { shipment_id: shipmentIds.A };
+    const [{ order_id, customer_id }] = await t.db.query(
+      `SELECT s.order_id, o.customer_id FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id = $1`,
+      [ids.shipment_id],
+    );
+    const rows: [string, string, string, string | null, boolean, number | null, string][] = [
+      // channel, type, status, reason, sent, segments, created
+      ['sms', 'shipped', 'sent', null, true, 1, '2026-11-02T12:00:00Z'],
+      ['sms', 'shipped', 'delivered', null, true, 2, '2026-11-03T12:00:00Z'],
+      ['sms', 'shipped', 'failed', null, false, null, '2026-11-03T13:00:00Z'],
+      ['email', 'delivered', 'sent', null, true, null, '2026-11-04T12:00:00Z'],
+      ['email', 'delivered', 'skipped', 'opted_out', false, null, '2026-11-04T12:00:00Z'],
+      ['sms', 'delayed', 'skipped', 'suppressed_sms', false, null, '2026-11-05T12:00:00Z'],
+      ['sms', 'delayed', 'sent', null, true, 1, '2026-11-10T12:00:00Z'], // outside the range
+    ];
+    for (const [channel, type, status, reason, sent, segments, created] of rows) {
+      await t.db.query(
+        `INSERT INTO notifications (shipment_id, order_id, customer_id, type, channel, status, status_reason,
+                scheduled_for, sent_at, segments, created_at, resend_of)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8, gen_random_uuid())`,
+        [
+          ids.shipment_id,
+          order_id,
+          customer_id,
+          type,
+          channel,
+          status,
+          reason,
+          created,
+          sent ? created : null,
+          segments,
+        ],
+      );
+    }
+    // Shopper visits to A's tracking page: 3 from texts and 1 from an email that week, 5 more the week after.
+    for (const [day, source, views] of [
+      ['2026-11-03', 'sms', 3],
+      ['2026-11-04', 'email', 1],
+      ['2026-11-12', 'sms', 5],
+    ] as const) {
+      await t.db.query(
+        `INSERT INTO tracking_page_views (shipment_id, source, day, views) VALUES ($1, $2, $3, $4)`,
+        [ids.shipment_id, source, day, views],
+      );
+    }
+    await t.app.get(AnalyticsRefresher).rebuild();
+    const res = await get(`/v1/analytics/messages?${WEEK}&groupBy=type`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      planned: 6,
+      sent: 3,
+      delivered: 1,
+      failed: 1,
+      optedOut: 2,
+      smsSegments: 3,
+      deliveryRate: 1 / 3,
+      failureRate: 1 / 4,
+      byChannel: {
+        sms: { planned: 4, sent: 2, delivered: 1, failed: 1, optedOut: 1, smsSegments: 3 },
+        email: { planned: 2, sent: 1, delivered: 0, failed: 0, optedOut: 1, smsSegments: 0 },
+      },
+      // A was first sent a message on the 2nd (the other shipments' first messages went out today, not that week).
+      trackingPage: {
+        views: 4,
+        bySource: { email: 1, sms: 3 },
+        notifiedShipments: 1,
+        viewsPerNotifiedShipment: 4,
+      },
+    });
+    expect(res.body.groups.map((g: { key: string; planned: number }) => [g.key, g.planned])).toEqual([
+      ['delayed', 1],
+      ['delivered', 2],
+      ['shipped', 3],
+    ]);
+  });
+
+  it('counts chat conversations, verification and containment', async () => {
+    const sessions: [string, boolean, boolean, string][] = [
+      ['web', true, true, '2026-11-03T10:00:00Z'],
+      ['web', false, false, '2026-11-03T11:00:00Z'],
+      ['sms', true, false, '2026-11-04T10:00:00Z'],
+      ['web', true, false, '2026-11-12T10:00:00Z'], // outside the range
+    ];
+    for (const [channel, verified, handedOff, created] of sessions) {
+      const [{ id }] = await t.db.query(
+        `INSERT INTO chat_sessions (channel, verified_at, handed_off_at, created_at) VALUES ($1, $2, $3, $4)
+         RETURNING id`,
+        [channel, verified ? created : null, handedOff ? created : null, created],
+      );
+      await t.db.query(
+        `INSERT INTO chat_messages (session_id, role, text) VALUES ($1, 'user', 'where is it')`,
+        [id],
+      );
+    }
+    // Opened by the order lookup for the widget, never written in: not a conversation.
+    await t.db.query(
+      `INSERT INTO chat_sessions (channel, verified_at, created_at) VALUES ('web', '2026-11-03T12:00:00Z', '2026-11-03T12:00:00Z')`,
+    );
+    await t.app.get(AnalyticsRefresher).rebuild();
+    const res = await get(`/v1/analytics/chat?${WEEK}&groupBy=channel`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      conversations: 3,
+      verified: 2,
+      handedOff: 1,
+      contained: 2,
+      handOffRate: 1 / 3,
+      containmentRate: 2 / 3,
+    });
+    expect(
+      res.body.groups.map((g: { key: string; conversations: number }) => [g.key, g.conversations]),
+    ).toEqual([
+      ['sms', 1],
+      ['web', 2],
+    ]);
+  });
+
+  it('says which parameter is wrong', async () => {
+    const problem = async (query: string) => {
+      const res = await get(`/v1/analytics/delivery?${query}`);
+      expect(res.status).toBe(400);
+      return res.body.message as string;
+    };
+    expect(await problem('from=2026-13-01&to=2026-11-09')).toMatch(/from must be a date as YYYY-MM-DD/);
+    expect(await problem('from=2026-11-09&to=2026-11-02')).toMatch(/from \(2026-11-09\) is after to/);
+    expect(JSON.stringify(await problem(`${WEEK}&groupBy=colour`))).toMatch(
+      /groupBy must be one of carrier, service, destinationCountry, week/,
+    );
+    expect(await problem('from=2020-01-01&to=2026-01-01')).toMatch(/longer than 731 days/);
+    const empty = await get('/v1/analytics/delivery?from=2026-11-09&to=2026-11-09');
+    expect(empty.body).toMatchObject({
+      shipments: 0,
+      onTimeRate: null,
+      firstAttemptRate: null,
+      exceptionRate: null,
+    });
+    expect((await t.http.get(`/v1/analytics/delivery?${WEEK}`)).status).toBe(401);
+  });
+});
