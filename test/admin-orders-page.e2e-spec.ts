@@ -99,6 +99,13 @@ describe('support orders page in the browser', () => {
     expect(await events.nth(0).textContent()).toContain('Out for delivery');
     expect(await events.nth(1).textContent()).toContain('Departed facility');
     expect(await page.locator('.shipment .shipment-head').textContent()).toContain('out for delivery');
+    // Times as the customer read them, the zone named; the agent's own time on hover (issue 16).
+    const scan = events.nth(0).locator('time');
+    expect(await scan.textContent()).toMatch(/(EST|EDT|GMT-[45]).*\(customer's time\)/);
+    expect(await scan.getAttribute('title')).toContain('(your time)');
+    expect(await page.locator(`.shipment[data-tracking="${trackingNumber}"] h3`).textContent()).toBe(
+      `UPS ${trackingNumber}`,
+    );
 
     const messages = page.locator('#messages > li[data-notification]');
     expect(await messages.count()).toBe(3);

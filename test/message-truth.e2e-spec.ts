@@ -186,6 +186,26 @@ describe('message truth over the demo journeys', () => {
     }
   });
 
+  it('links the messages of every type in transit to our tracking page, never to a carrier (issue 17)', () => {
+    const types = new Set<string>();
+    // "Delivered" and "returned" point to support, not to tracking: the parcel's journey is over.
+    for (const r of sent().filter((m) => !['delivered', 'returned_to_sender'].includes(m.type))) {
+      expect({
+        type: r.type,
+        channel: r.channel,
+        link: /\/t\/[A-Za-z0-9_-]{22}\?s=(sms|email)/.test(r.rendered_text ?? ''),
+      }).toEqual({
+        type: r.type,
+        channel: r.channel,
+        link: true,
+      });
+      expect(r.rendered_text).toContain(`?s=${r.channel}`);
+      expect(r.rendered_text).not.toMatch(/ups\.com|dhl\.(de|com)|fedex\.com|usps\.com|royalmail\.com/);
+      types.add(r.type);
+    }
+    expect(types.size).toBeGreaterThanOrEqual(6);
+  });
+
   it("names the Packstation and links the parcel to our tracking page, not the carrier's (issue 17)", () => {
     const packstation = sent().find(
       (r) => r.carrier === 'dhl_paket' && r.type === 'available_for_pickup' && r.channel === 'email',

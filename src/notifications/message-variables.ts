@@ -55,7 +55,7 @@ export interface MessageFacts {
    * message named one. A delay is measured against it, else against the promised date, else the first ETA.
    */
   lastToldEtaDate: string | null;
-  brand: { name: string; supportUrl: string };
+  brand: { name: string; supportUrl: string; logoUrl?: string | null };
   unsubscribeUrl: string | null;
   /** Our signed tracking page for this parcel (issue 17); null only where there is none (a preview without one). */
   trackingPageUrl?: string | null;
@@ -179,7 +179,12 @@ export function buildTemplateVariables(facts: MessageFacts): TemplateVariables {
       collectedAtPickup: shipment.collectedAtPickup,
       deliveredAt: shipment.deliveredAt?.toISOString() ?? null,
     },
-    brand: { name: facts.brand.name, supportUrl: facts.brand.supportUrl, websiteUrl: null, logoUrl: null },
+    brand: {
+      name: facts.brand.name,
+      supportUrl: facts.brand.supportUrl,
+      websiteUrl: null,
+      logoUrl: facts.brand.logoUrl ?? null,
+    },
     unsubscribeUrl: facts.unsubscribeUrl,
   };
 }

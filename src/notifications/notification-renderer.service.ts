@@ -128,7 +128,11 @@ export class NotificationRenderer {
       shipment: shipmentFacts(shipment),
       parcels,
       lastToldEtaDate,
-      brand: { name: this.config.brand.name, supportUrl: this.config.brand.supportUrl },
+      brand: {
+        name: this.config.brand.name,
+        supportUrl: this.config.brand.supportUrl,
+        logoUrl: this.config.brand.logoUrl ?? null,
+      },
       unsubscribeUrl: channel === 'email' ? this.unsubscribe.url(customer.id, 'shipping_updates') : null,
       trackingPageUrl: shipment.linkRef ? this.links.urlFor(shipment.linkRef, channel) : null,
     });

@@ -99,6 +99,19 @@ describe('TemplateEngine.renderString', () => {
 });
 
 describe('TemplateEngine.renderEmail', () => {
+  it("paints the email layout's buttons in the brand's colour, as the tracking page is", () => {
+    const branded = new TemplateEngine({ accentColor: '#c2410c' });
+    const shipped = loadDefaultTemplates().get('shipped/email/en')!.parts;
+    const render = (e: TemplateEngine) =>
+      e.renderEmail(
+        { subject: shipped.subject ?? '', html: shipped.html ?? '', text: shipped.text ?? null },
+        sampleVariables('shipped', { channel: 'email', locale: 'en' }),
+      ).html;
+    expect(render(branded)).toContain('background-color: #c2410c');
+    expect(render(branded)).not.toContain('#0369a1');
+    expect(render(engine)).toContain('background-color: #0369a1');
+  });
+
   it('inlines CSS at compile time exactly as inlining each rendered message would (every default email)', () => {
     // The reference: plain Handlebars with the same helpers and partials, then juice on the rendered message.
     const raw = Handlebars.create();

@@ -69,7 +69,12 @@ export interface TemplateEngineOptions {
   templatesDir?: string;
   /** Compiled templates kept; the least recently used goes first. */
   cacheSize?: number;
+  /** The brand's accent colour (BRAND_COLOR) for the email layout's buttons and highlights, as on the tracking page. */
+  accentColor?: string;
 }
+
+/** The email layout's own accent, replaced by the brand's colour. */
+const LAYOUT_ACCENT = '#0369a1';
 
 export interface TemplateEngineStats {
   compiled: number;
@@ -136,9 +141,11 @@ export class TemplateEngine {
   private compiled = 0;
   private cacheHits = 0;
   readonly templatesDir: string;
+  readonly accentColor: string | undefined;
 
   constructor(options: TemplateEngineOptions = {}) {
     this.templatesDir = options.templatesDir ?? DEFAULT_TEMPLATES_DIR;
+    this.accentColor = options.accentColor;
     this.cacheSize = options.cacheSize ?? 1000;
     registerTemplateHelpers(this.hbs, loadI18nCatalogs(this.templatesDir), (tag, className) =>
       this.inlineStyleOf(tag, className),
@@ -148,7 +155,12 @@ export class TemplateEngine {
     if (fs.existsSync(partialsDir)) {
       for (const file of fs.readdirSync(partialsDir).sort()) {
         if (file.endsWith('.hbs')) {
-          this.partialSources.set(file.slice(0, -4), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
+          const source = fs.readFileSync(path.join(partialsDir, file), 'utf8');
+          const accent = options.accentColor;
+          this.partialSources.set(
+            file.slice(0, -4),
+            accent && /^#[0-9a-f]{6}$/i.test(accent) ? source.split(LAYOUT_ACCENT).join(accent) : source,
+          );
         }
       }
     }

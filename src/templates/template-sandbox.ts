@@ -142,7 +142,10 @@ export class TemplateSandbox implements OnModuleDestroy {
 
   private start(): Promise<Worker> {
     const options = {
-      workerData: { templatesDir: this.store.engine.templatesDir },
+      workerData: {
+        templatesDir: this.store.engine.templatesDir,
+        accentColor: this.store.engine.accentColor,
+      },
       // A runaway template that builds megabytes of text dies here, not in the API process.
       resourceLimits: { maxOldGenerationSizeMb: 128 },
     };

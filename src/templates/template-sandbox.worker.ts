@@ -11,7 +11,8 @@ import { TemplateEngine } from './template-engine';
 import { TEMPLATE_RENDER_BUDGET_MS } from './template-limits';
 import type { SandboxReply, SandboxRequest } from './template-sandbox';
 
-const engine = new TemplateEngine({ templatesDir: (workerData as { templatesDir: string }).templatesDir });
+const { templatesDir, accentColor } = workerData as { templatesDir: string; accentColor?: string };
+const engine = new TemplateEngine({ templatesDir, accentColor });
 
 function run(request: SandboxRequest): unknown {
   switch (request.op) {

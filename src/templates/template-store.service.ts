@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DataSource } from 'typeorm';
 import type { Channel, NotificationType, SupportedLocale } from '../shared/notification.types';
 import { LOCALES } from '../shared/notification.types';
@@ -34,14 +35,20 @@ export function templateLocale(locale: string | null | undefined): SupportedLoca
 @Injectable()
 export class TemplateStore {
   private readonly logger = new Logger(TemplateStore.name);
-  readonly engine = new TemplateEngine();
-  readonly defaults: Map<string, DefaultTemplate> = loadDefaultTemplates(this.engine.templatesDir);
+  readonly engine: TemplateEngine;
+  readonly defaults: Map<string, DefaultTemplate>;
   private published = new Map<string, TemplateVersion>();
   private revision: string | null = null;
   private checkedAt = 0;
   private refreshing: Promise<void> | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.engine = new TemplateEngine({ accentColor: config.brand.color });
+    this.defaults = loadDefaultTemplates(this.engine.templatesDir);
+  }
 
   async effective(type: NotificationType, channel: Channel, locale: string): Promise<EffectiveTemplate> {
     await this.ensureFresh();

@@ -22,16 +22,28 @@ interface Eta {
   windowEnd?: string | null;
 }
 
+/** A time in the customer's zone with the zone named, as the server words it (src/notifications/message-times.ts). */
+interface LocalTime {
+  iso: string;
+  text: string;
+  zone: string;
+  zoneName: string;
+}
+
 interface TrackingEvent {
   status: string;
   description?: string | null;
   reason?: string | null;
   occurredAt: string;
+  occurredAtLocal?: LocalTime | null;
   location?: string | null;
 }
 
 interface ShipmentView {
   carrier: string;
+  carrierName?: string;
+  lastEventAtLocal?: LocalTime | null;
+  deliveredAtLocal?: LocalTime | null;
   trackingNumber: string;
   status: string;
   exceptionReason?: string | null;
@@ -61,6 +73,23 @@ interface NotificationSummary {
   deliveredAt?: string | null;
   templateVersion?: number | null;
   resend?: ResendRule;
+  scheduledForLocal?: LocalTime | null;
+  sentAtLocal?: LocalTime | null;
+  /** Why a message that has not gone out waits (quiet hours, debounce, retry), in words. */
+  waitText?: string | null;
+}
+
+/**
+ * The customer's time with its zone named (what the customer was told, and when quiet hours end), the agent's own
+ * time on hover; the agent's time when the server gave no customer time.
+ */
+function customerTime(local: LocalTime | null | undefined, iso: string | null | undefined): Node {
+  if (!local) return document.createTextNode(when(iso));
+  return h('time', {
+    datetime: local.iso,
+    title: `${when(local.iso)} (your time)`,
+    text: `${local.text} (customer's time)`,
+  });
 }
 
 interface NotificationDetail extends NotificationSummary {
@@ -310,14 +339,17 @@ function renderOrder(order: OrderView): void {
       s.events.map((e) =>
         h('li', {}, [
           h('div', {}, [badge(e.status), ' ', e.description || '', e.reason ? ` (${label(e.reason)})` : '']),
-          h('div', { class: 'when', text: when(e.occurredAt) + (e.location ? ` · ${e.location}` : '') }),
+          h('div', { class: 'when' }, [
+            customerTime(e.occurredAtLocal, e.occurredAt),
+            e.location ? ` · ${e.location}` : '',
+          ]),
         ]),
       ),
     );
     ships.appendChild(
       h('div', { class: 'shipment', 'data-tracking': s.trackingNumber }, [
         h('div', { class: 'shipment-head' }, [
-          h('h3', { text: `${s.carrier.toUpperCase()} ${s.trackingNumber}` }),
+          h('h3', { text: `${s.carrierName || s.carrier} ${s.trackingNumber}` }),
           badge(s.status),
           s.exceptionReason ? h('span', { class: 'badge err', text: label(s.exceptionReason) }) : null,
         ]),
@@ -327,9 +359,9 @@ function renderOrder(order: OrderView): void {
           h('dt', { text: 'Original ETA' }),
           h('dd', { text: eta(s.originalEta) }),
           h('dt', { text: 'Last scan' }),
-          h('dd', { text: when(s.lastEventAt) }),
+          h('dd', {}, [customerTime(s.lastEventAtLocal, s.lastEventAt)]),
           s.deliveredAt ? h('dt', { text: 'Delivered' }) : null,
-          s.deliveredAt ? h('dd', { text: when(s.deliveredAt) }) : null,
+          s.deliveredAt ? h('dd', {}, [customerTime(s.deliveredAtLocal, s.deliveredAt)]) : null,
           s.pickup ? h('dt', { text: 'Pickup point' }) : null,
           s.pickup
             ? h('dd', { text: [s.pickup.name, s.pickup.address].filter(Boolean).join(', ') || '—' })
@@ -396,8 +428,9 @@ function messageItem(n: NotificationSummary): HTMLElement {
       resend,
     ]),
     h('div', { class: 'msg-times' }, [
-      h('span', { text: `Scheduled ${when(n.scheduledFor)}` }),
-      h('span', { text: `Sent ${when(n.sentAt)}` }),
+      h('span', {}, ['Scheduled ', customerTime(n.scheduledForLocal, n.scheduledFor)]),
+      h('span', {}, ['Sent ', n.sentAt ? customerTime(n.sentAtLocal, n.sentAt) : '—']),
+      n.waitText ? h('span', { class: 'hint wait', text: n.waitText }) : null,
       n.deliveredAt ? h('span', { text: `Delivered ${when(n.deliveredAt)}` }) : null,
       h('span', { text: `Template ${version}` }),
     ]),
