@@ -43,6 +43,7 @@ describe('delivery analytics on a designed week', () => {
     expect(res.status).toBe(200);
     const byKey = Object.fromEntries(res.body.groups.map((g: { key: string }) => [g.key, g]));
     expect(Object.keys(byKey)).toEqual(['dhl', 'fedex', 'ups']);
+    expect(byKey.ups.name).toBe('UPS'); // the display name beside the canonical id
     expect(byKey.dhl).toMatchObject({
       shipments: 2,
       onTimeRate: 1,

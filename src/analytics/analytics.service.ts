@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { carrierDisplayName } from '../carriers/carrier-registry';
 import { AppException } from '../common/app.exception';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { parseCalendarDate } from '../tracking/eta';
@@ -25,7 +26,7 @@ export interface DateRange {
 
 export interface DeliveryReport extends DeliveryFigures, DateRange {
   stuck: number;
-  groups: ({ key: string } & DeliveryFigures)[];
+  groups: ({ key: string; name?: string } & DeliveryFigures)[];
 }
 
 interface MessageCounts {
@@ -173,7 +174,12 @@ export class AnalyticsService {
       ...range,
       ...figuresOf(rows),
       stuck,
-      groups: groups.map(([key, members]) => ({ key, ...figuresOf(members) })),
+      // A carrier group also carries the name shoppers and agents know it by; `key` stays the canonical id.
+      groups: groups.map(([key, members]) => ({
+        key,
+        ...(groupBy === 'carrier' ? { name: carrierDisplayName(key) || key } : {}),
+        ...figuresOf(members),
+      })),
     };
   }
 

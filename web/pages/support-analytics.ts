@@ -62,7 +62,7 @@ interface DeliveryReport extends DeliveryFigures {
   from: string;
   to: string;
   stuck: number;
-  groups: ({ key: string } & DeliveryFigures)[];
+  groups: ({ key: string; name?: string } & DeliveryFigures)[];
 }
 
 interface MessageCounts {
@@ -323,12 +323,12 @@ function showCarriers(carriers: DeliveryReport): void {
   const carrierSelect = byId<HTMLSelectElement>('carrier');
   const known = new Set([...carrierSelect.options].map((o) => o.value));
   for (const g of groups)
-    if (!known.has(g.key)) carrierSelect.append(h('option', { value: g.key, text: g.key }));
+    if (!known.has(g.key)) carrierSelect.append(h('option', { value: g.key, text: g.name ?? g.key }));
   carrierSelect.value = current.carrier;
   chart('carriers-chart', {
     type: 'bar',
     data: {
-      labels: groups.map((g) => g.key),
+      labels: groups.map((g) => g.name ?? g.key),
       datasets: [
         { label: 'On time', data: groups.map((g) => pct(g.onTimeRate)), backgroundColor: '#2457d6' },
         {
@@ -343,7 +343,7 @@ function showCarriers(carriers: DeliveryReport): void {
   table(
     'carriers-table',
     ['Carrier', ...FIGURE_HEAD.slice(1)],
-    groups.map((g) => figureRow(g.key, g, { carrier: g.key })),
+    groups.map((g) => figureRow(g.name ?? g.key, g, { carrier: g.key })),
     FIGURE_NUMERIC,
   );
 }
@@ -392,7 +392,7 @@ function showMessages(m: MessageReport): void {
     .map(([source, n]) => `${num(n)} from ${source}`)
     .join(', ');
   byId('page-views').textContent =
-    `Tracking page: ${num(tp.views)} views${sources ? ` (${sources})` : ''} for ${num(tp.notifiedShipments)} notified shipments` +
+    `Tracking page: ${num(tp.views)} ${tp.views === 1 ? 'view' : 'views'}${sources ? ` (${sources})` : ''} for ${num(tp.notifiedShipments)} notified ${tp.notifiedShipments === 1 ? 'shipment' : 'shipments'}` +
     (tp.viewsPerNotifiedShipment === null
       ? '.'
       : `, ${tp.viewsPerNotifiedShipment.toFixed(1)} per shipment.`);
@@ -491,7 +491,8 @@ async function load(): Promise<void> {
     showReasonsAndTransit(total);
     showMessages(messages);
     showChat(chat);
-    status.textContent = `${num(total.shipments)} shipments first scanned from ${total.from} until ${total.to}${current.carrier ? ` with ${current.carrier}` : ''}.`;
+    const carrierName = carriers.groups.find((g) => g.key === current.carrier)?.name ?? current.carrier;
+    status.textContent = `${num(total.shipments)} shipments first scanned from ${total.from} until ${total.to}${current.carrier ? ` with ${carrierName}` : ''}.`;
   } catch (err) {
     if (err instanceof ApiError && err.signedOut) return;
     status.textContent = messageOf(err);
