@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { API_ROLES, ApiKey, ApiRole } from './auth/api-key.entity';
 import { generateApiKey } from './auth/api-key.service';
-import { loadConfig } from './config/app-config';
+import { type AppConfig, loadConfig } from './config/app-config';
 import { createDataSource } from './database/data-source';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { ChatLimiter } from './chat/chat-rate-limiter';
@@ -131,6 +131,23 @@ async function chatCommand(command: string | undefined, rest: string[]): Promise
     process.stderr.write(`chat unlock needs --order, --session or --ip\n${USAGE}\n`);
     return 2;
   }
+  return withDatabase(async (config, ds) => {
+    const limiter = new ChatLimiter(config, ds);
+    try {
+      for (const t of targets) {
+        const kind = t.name === 'ip' ? 'client' : t.name;
+        const cleared = await limiter.unlock(kind, t.value);
+        process.stdout.write(`${t.name}: ${cleared ? 'lock-out cleared' : 'no failed attempts counted'}\n`);
+      }
+      return 0;
+    } finally {
+      await limiter.onModuleDestroy();
+    }
+  });
+}
+
+/** The database of DATABASE_URL, or the embedded cluster of DATA_DIR (attaching to a running service's), for `fn`. */
+async function withDatabase(fn: (config: AppConfig, ds: DataSource) => Promise<number>): Promise<number> {
   const config = loadConfig();
   let embedded: EmbeddedPostgres | undefined;
   let url = config.database.url;
@@ -143,16 +160,9 @@ async function chatCommand(command: string | undefined, rest: string[]): Promise
   }
   const ds = createDataSource(url);
   await ds.initialize();
-  const limiter = new ChatLimiter(config, ds);
   try {
-    for (const t of targets) {
-      const kind = t.name === 'ip' ? 'client' : t.name;
-      const cleared = await limiter.unlock(kind, t.value);
-      process.stdout.write(`${t.name}: ${cleared ? 'lock-out cleared' : 'no failed attempts counted'}\n`);
-    }
-    return 0;
+    return await fn(config, ds);
   } finally {
-    await limiter.onModuleDestroy();
     await ds.destroy();
     await embedded?.stop();
   }
@@ -192,19 +202,7 @@ async function analyticsCommand(command: string | undefined): Promise<number> {
     process.stderr.write(`analytics needs refresh or rebuild\n${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig();
-  let embedded: EmbeddedPostgres | undefined;
-  let url = config.database.url;
-  if (!url) {
-    embedded = new EmbeddedPostgres(config.dataDir, {
-      log: () => undefined,
-      warn: (m) => process.stderr.write(`${m}\n`),
-    });
-    url = await embedded.start({ attach: true });
-  }
-  const ds = createDataSource(url);
-  await ds.initialize();
-  try {
+  return withDatabase(async (config, ds) => {
     await runMigrationsLocked(ds);
     const started = Date.now();
     const refresher = new AnalyticsRefresher(ds, config);
@@ -213,8 +211,5 @@ async function analyticsCommand(command: string | undefined): Promise<number> {
       `${command === 'rebuild' ? 'Rebuilt' : 'Refreshed'} ${result.shipments} shipment(s) in ${result.groups} daily group(s) in ${Date.now() - started} ms\n`,
     );
     return 0;
-  } finally {
-    await ds.destroy();
-    await embedded?.stop();
-  }
+  });
 }

@@ -162,4 +162,19 @@ describe('migrate', () => {
     const again = await cli(['migrate'], url.toString());
     expect(again).toMatchObject({ code: 0, stdout: 'Applied 0 migration(s)\n' });
   });
+
+  it('rebuilds and refreshes the analytics of that database, and refuses an unknown subcommand', async () => {
+    expect(await cli(['analytics', 'rebuild'], url.toString())).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Rebuilt 0 shipment\(s\) in 0 daily group\(s\) in \d+ ms\n$/),
+    });
+    expect(await cli(['analytics', 'refresh'], url.toString())).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Refreshed 0 shipment\(s\)/),
+    });
+    expect(await cli(['analytics', 'nonsense'], url.toString())).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('analytics needs refresh or rebuild'),
+    });
+  });
 });
