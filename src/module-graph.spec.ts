@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 /**
  * Keeps the feature map true (README "Architecture"): computed from the import statements of src/, not from
  * what the module files claim. Features depend one way (tracking → notifications → templates, channels); shared
- * vocabulary sits below everything; only config is @Global(); nothing finds a provider through moduleRef.get.
+ * vocabulary sits below everything; only config is a global module; nothing finds a provider through moduleRef.get.
  */
 const SRC = __dirname;
 
@@ -170,7 +170,7 @@ describe('module graph of src/', () => {
     expect(foundationOnFeatures).toEqual([]);
   });
 
-  it('declares @Global() only for configuration, so every module imports what it uses', () => {
+  it('declares a global module only for configuration, so every module imports what it uses', () => {
     const global = files
       .filter((f) => /@Global\(\)/.test(f.text) && f.folder !== 'config')
       .map((f) => f.path);
