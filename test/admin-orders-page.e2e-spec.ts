@@ -81,6 +81,8 @@ describe('support orders page in the browser', () => {
     await settled(orderId, 3); // + out_for_delivery sms + email
 
     await signIn(t.adminKey);
+    // The key is kept once the server accepted it, which is when the page opens.
+    await page.locator('main#main').waitFor({ state: 'visible' });
     expect(await page.evaluate(() => sessionStorage.getItem('wismo.apiKey'))).toBe(t.adminKey);
     await page.getByLabel('Order number, tracking number, email or phone').fill(trackingNumber);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
