@@ -2,14 +2,13 @@ import { Controller, Head, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
-import { AppException } from '../common/app.exception';
 import type { TrackingUpdate } from '../shared/tracking.types';
 import { parseKarrioWebhook } from './karrio.mapper';
 import { parseShip24Webhook } from './ship24.mapper';
 import { parseShipEngineWebhook } from './shipengine.mapper';
 import { parseTrack17Webhook } from './track17.mapper';
 import { IngestResult, TrackingIngestService } from './tracking-ingest.service';
-import { TrackingPayloadError } from './tracking-payload.error';
+import { mapOrReject } from './tracking-payload.error';
 import { assertVerified, VerifiedWebhook } from './webhook-verifiers.service';
 
 /**
@@ -77,25 +76,5 @@ export class FeedWebhooksController {
 
   private accept(req: FastifyRequest, parse: (body: unknown) => TrackingUpdate[]): Promise<IngestResult> {
     return this.ingest.ingest(mapOrReject(req.body, parse));
-  }
-}
-
-/** Mapper errors become the same 400/422 answers the other provider webhooks give. */
-export function mapOrReject<T>(body: unknown, parse: (body: unknown) => T): T {
-  if (body === undefined || body === null)
-    throw new AppException('malformed_payload', 'A JSON body is required');
-  try {
-    return parse(body);
-  } catch (err) {
-    if (err instanceof TrackingPayloadError) {
-      throw new AppException(
-        err.code === 'unsupported_event' ? 'unprocessable' : 'malformed_payload',
-        err.message,
-        {
-          errors: [...err.issues],
-        },
-      );
-    }
-    throw err;
   }
 }

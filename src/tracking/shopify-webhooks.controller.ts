@@ -3,7 +3,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { AppException } from '../common/app.exception';
-import { mapOrReject } from './feed-webhooks.controller';
+import { mapOrReject } from './tracking-payload.error';
 import { parseShopifyTopic, SHOPIFY_TOPICS } from './shopify.mapper';
 import { ShopifyOrdersService, ShopifyResult } from './shopify-orders.service';
 import { assertVerified, VerifiedWebhook } from './webhook-verifiers.service';

@@ -2,13 +2,12 @@ import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
-import { AppException } from '../common/app.exception';
 import { parseAfterShipWebhook } from './aftership.mapper';
 import { parseEasyPostWebhook } from './easypost.mapper';
 import { GENERIC_BODY_SCHEMA, parseGenericWebhook } from './generic.mapper';
 import { parseShippoWebhook } from './shippo.mapper';
 import { IngestResult, TrackingIngestService } from './tracking-ingest.service';
-import { TrackingPayloadError } from './tracking-payload.error';
+import { mapOrReject } from './tracking-payload.error';
 import type { TrackingUpdate } from '../shared/tracking.types';
 import { assertVerified, VerifiedWebhook } from './webhook-verifiers.service';
 
@@ -74,24 +73,7 @@ export class WebhooksController {
     return this.accept(req, (body) => parseGenericWebhook(body, id ?? null));
   }
 
-  private async accept(req: RawRequest, parse: (body: unknown) => TrackingUpdate[]): Promise<IngestResult> {
-    if (req.body === undefined || req.body === null)
-      throw new AppException('malformed_payload', 'A JSON body is required');
-    let updates: TrackingUpdate[];
-    try {
-      updates = parse(req.body);
-    } catch (err) {
-      if (err instanceof TrackingPayloadError) {
-        throw new AppException(
-          err.code === 'unsupported_event' ? 'unprocessable' : 'malformed_payload',
-          err.message,
-          {
-            errors: [...err.issues],
-          },
-        );
-      }
-      throw err;
-    }
-    return this.ingest.ingest(updates);
+  private accept(req: RawRequest, parse: (body: unknown) => TrackingUpdate[]): Promise<IngestResult> {
+    return this.ingest.ingest(mapOrReject(req.body, parse));
   }
 }
