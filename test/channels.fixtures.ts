@@ -7,16 +7,15 @@ import { Customer } from '../src/tracking/customer.entity';
 import { Order } from '../src/tracking/order.entity';
 import { Shipment } from '../src/tracking/shipment.entity';
 import { orderContactsOf } from './support/factories';
+import { uniquePhone } from './support/phones';
 
 /** Rows for the channel e2e tests, inserted directly: the channels read them, they do not create them. */
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
-/** A fresh E.164 number in the fictional 555-01xx style range, distinct per call. */
-export function testPhone(): string {
-  return `+1202555${String(1000 + (counter++ % 9000)).padStart(4, '0')}`;
-}
+/** A fresh E.164 number, unique across the run (see support/phones). */
+export const testPhone = uniquePhone;
 
 export function testEmail(): string {
   return `shopper.${unique()}@example.com`;

@@ -10,6 +10,7 @@ import { Notification } from '../src/notifications/notification.entity';
 import { FakeTwilio } from './support/fake-twilio';
 import { SmtpCatcher } from './support/smtp-catcher';
 import { putOrder } from './support/factories';
+import { uniquePhone } from './support/phones';
 import { QUEUE_BACKENDS, startTestApp, TestApp, waitFor } from './support/test-app';
 import { runDatabaseUrl, runPrefix, TEST_REDIS_URL } from './support/test-env';
 import { postGenericEvent } from './support/webhooks';
@@ -208,11 +209,10 @@ describe.each(QUEUE_BACKENDS)('a worker killed mid-send (%s queue backend)', (ba
       api = await startTestApp({ queue: backend, env: { ...shared, ROLE: 'api' } });
 
       const customers: { phone: string; email: string; trackingNumber: string; orderId: string }[] = [];
-      const base = 1000 + Math.floor(Math.random() * 8000);
       for (let i = 0; i < ORDERS; i++) {
-        // Numbers of their own (other spec files text +1 202 555 numbers in the same database, and an address that
-        // recently got the same message, or was suppressed, changes what is planned for it).
-        const phone = `+1312555${String(1000 + ((base + i) % 9000)).padStart(4, '0')}`;
+        // Numbers unique in the run (an address that recently got the same message, or was suppressed by another
+        // spec file, changes what is planned for it).
+        const phone = uniquePhone();
         const placed = await putOrder(api, {
           customer: { name: 'Kim Lee', phone },
           promisedDate: '2026-12-05',
