@@ -1,6 +1,7 @@
 import {
   allCarriers,
   carrierDisplayName,
+  carrierIdForProviderCode,
   carrierTrackingUrl,
   compactKey,
   detectCarrier,
@@ -84,10 +85,14 @@ describe('carrier registry data', () => {
 
   it('every link template builds an https URL carrying the number', () => {
     for (const carrier of CARRIERS.filter((c) => c.link)) {
-      const url = carrierTrackingUrl(carrier.id, 'AB 123456789 CD', { country: 'FR', language: 'fr' });
+      // A page that takes only some number shapes (BRT) gets one of those.
+      const number =
+        ['AB123456789CD', '123456789012'].find((n) => carrier.link?.numbers?.test(n) ?? true) ?? '';
+      const spaced = number.replace(/^(..)(.*)(..)$/, '$1 $2 $3');
+      const url = carrierTrackingUrl(carrier.id, spaced, { country: 'FR', language: 'fr' });
       expect({
         id: carrier.id,
-        ok: !!url && url.startsWith('https://') && url.includes('AB123456789CD') && !/[{}]/.test(url),
+        ok: !!url && url.startsWith('https://') && url.includes(number) && !/[{}]/.test(url),
       }).toEqual({
         id: carrier.id,
         ok: true,
@@ -150,6 +155,45 @@ describe('resolving a carrier name', () => {
 
   it('folds case, accents and punctuation', () => {
     expect(compactKey('Österreichische Post')).toBe('osterreichischepost');
+  });
+});
+
+describe('provider carrier codes', () => {
+  it("resolves 17TRACK's numeric keys and Ship24's courier codes only in their own feed", () => {
+    expect(carrierIdForProviderCode(7041, '17track')).toBe('dhl_paket');
+    expect(carrierIdForProviderCode('100002', '17track')).toBe('ups');
+    expect(carrierIdForProviderCode('us-post', 'ship24')).toBe('usps');
+    expect(carrierIdForProviderCode('7041', 'ship24')).toBeNull();
+    expect(carrierIdForProviderCode(424242, '17track')).toBeNull();
+    // A store's carrier field "7041" is not DHL Paket: a number means something only in 17TRACK's feed.
+    expect(resolveCarrierId('7041')).toBe('7041');
+    expect(normaliseCarrier('7041', '17track')).toBe('dhl_paket');
+  });
+
+  it('every canonical id a mapper returns for a code resolves to itself at intake', () => {
+    for (const carrier of CARRIERS) {
+      for (const source of ['17track', 'ship24'] as const) {
+        if ((carrier.slugs[source] ?? []).length === 0) continue;
+        expect({ id: carrier.id, stored: normaliseCarrier(carrier.id, source) }).toEqual({
+          id: carrier.id,
+          stored: carrier.id,
+        });
+      }
+    }
+  });
+
+  it('every 17TRACK key is a positive integer and no two carriers share a code in one feed', () => {
+    for (const source of ['17track', 'ship24'] as const) {
+      const seen = new Map<string, string>();
+      for (const carrier of CARRIERS) {
+        for (const code of carrier.slugs[source] ?? []) {
+          if (source === '17track') expect(Number.isSafeInteger(code) && Number(code) > 0).toBe(true);
+          const key = compactKey(String(code));
+          expect({ code, other: seen.get(key) ?? carrier.id }).toEqual({ code, other: carrier.id });
+          seen.set(key, carrier.id);
+        }
+      }
+    }
   });
 });
 
@@ -223,6 +267,79 @@ describe('tracking links', () => {
     expect(carrierTrackingUrl('Bluebird Couriers', '1Z999AA10123456784')).toBeNull();
     expect(carrierTrackingUrl('yamato', '123456789012')).toBeNull();
     expect(carrierTrackingUrl('ups', '   ')).toBeNull();
+  });
+
+  it.each([
+    // [carrier, number, context, expected link]: formats confirmed in the sources noted in carriers.data.ts.
+    [
+      'brt',
+      '123456789012',
+      { country: 'IT', language: 'it' },
+      'https://vas.brt.it/vas/sped_det_show.hsm?referer=sped_numspe_par.htm&Nspediz=123456789012',
+    ],
+    [
+      'packeta',
+      'Z1234567890',
+      { country: 'CZ', language: 'de' },
+      'https://tracking.packeta.com/?id=Z1234567890',
+    ],
+    [
+      'postnord',
+      '00373500454541020957',
+      { country: 'DK', language: 'en' },
+      'https://tracking.postnord.com/dk/?id=00373500454541020957',
+    ],
+    [
+      'bring',
+      '70438101015432789',
+      { country: 'NO', language: 'de' },
+      'https://tracking.bring.com/tracking/70438101015432789',
+    ],
+    [
+      'swiss_post',
+      '99.00.123456.12345678',
+      { country: 'CH', language: 'fr' },
+      'https://service.post.ch/ekp-web/ui/entry/search/99.00.123456.12345678',
+    ],
+    [
+      'austrian_post',
+      'CJ499904901US',
+      { country: 'AT', language: 'de' },
+      'https://www.post.at/s/sendungsdetails?snr=CJ499904901US',
+    ],
+    [
+      'seur',
+      'ABC123456',
+      { country: 'ES', language: 'es' },
+      'https://www.seur.com/livetracking/?segOnlineIdentificador=ABC123456',
+    ],
+    [
+      'japan_post',
+      'EJ123456789JP',
+      { country: 'JP', language: 'es' },
+      'https://trackings.post.japanpost.jp/services/srv/search/direct?searchKind=S002&locale=en&reqCodeNo1=EJ123456789JP',
+    ],
+  ])('links %s %s to its own page', (carrier, number, context, url) => {
+    expect(carrierTrackingUrl(carrier, number, context)).toBe(url);
+  });
+
+  it("uses PostNord's page for the destination's Nordic country, Sweden's for any other or none", () => {
+    expect(carrierTrackingUrl('postnord', '1234', { country: 'FI' })).toBe(
+      'https://tracking.postnord.com/fi/?id=1234',
+    );
+    expect(carrierTrackingUrl('postnord', '1234', { country: 'DE' })).toBe(
+      'https://tracking.postnord.com/se/?id=1234',
+    );
+    expect(carrierTrackingUrl('postnord', '1234')).toBe('https://tracking.postnord.com/se/?id=1234');
+  });
+
+  it('gives Japan Post its Japanese page to a Japanese reader', () => {
+    expect(carrierTrackingUrl('japan_post', 'EJ123456789JP', { language: 'ja' })).toContain('&locale=ja&');
+  });
+
+  it('gives a BRT number the shipment search cannot find (a parcel id) no link rather than a dead one', () => {
+    expect(carrierTrackingUrl('brt', '05912345678901234')).toBeNull();
+    expect(carrierTrackingUrl('brt', '12345678901')).toBeNull();
   });
 
   it('the chat links and names exactly as the messages do', () => {

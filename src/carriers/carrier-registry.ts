@@ -43,7 +43,8 @@ for (const pass of ['names', 'generic', 'other'] as const) {
       if (!isPass) continue;
       for (const slug of slugs ?? []) {
         const key = compactKey(String(slug));
-        if (!ANY_SOURCE.has(key)) ANY_SOURCE.set(key, carrier.id);
+        // A bare number ("7041") names a carrier only in its provider's own feed, never as a store's spelling.
+        if (!ANY_SOURCE.has(key) && typeof slug !== 'number') ANY_SOURCE.set(key, carrier.id);
         if (source !== 'names') {
           const table = PER_SOURCE.get(source as CarrierSource) ?? new Map<string, string>();
           if (!table.has(key)) table.set(key, carrier.id);
@@ -68,6 +69,14 @@ export function resolveCarrierId(name: string | null | undefined, source?: Carri
   const known = (source && PER_SOURCE.get(source)?.get(key)) ?? ANY_SOURCE.get(key);
   if (known) return known;
   return given.slice(0, MAX_ID_LENGTH);
+}
+
+/**
+ * The canonical id for a provider's own carrier code (17TRACK's `7041`, Ship24's `us-post`), or null when that
+ * provider's column does not list the code: the feed then keeps the carrier's name as it gave it.
+ */
+export function carrierIdForProviderCode(code: string | number, source: CarrierSource): string | null {
+  return PER_SOURCE.get(source)?.get(compactKey(String(code))) ?? null;
 }
 
 /** The registry entry for a canonical id (or any spelling), or null for a carrier we do not know. */
@@ -118,8 +127,12 @@ export function carrierTrackingUrl(
   const service = resolveService(carrier, number, context.country ?? null);
   const link = service.link;
   if (!link) return null;
+  if (link.numbers && !link.numbers.test(number)) return null;
   const country = (context.country ?? '').trim();
-  const cc = /^[A-Za-z]{2}$/.test(country) ? country : (link.defaultCountry ?? 'us');
+  const offered =
+    /^[A-Za-z]{2}$/.test(country) &&
+    (!link.countries || link.countries.some((c) => c.toLowerCase() === country.toLowerCase()));
+  const cc = offered ? country : (link.defaultCountry ?? 'us');
   const languages = link.languages ?? [];
   const wanted = (context.language ?? '').toLowerCase().split(/[-_]/)[0];
   const lang = languages.includes(wanted) ? wanted : (languages[0] ?? 'en');

@@ -1,12 +1,19 @@
 /**
  * The carriers Wismo names, as data: how each provider spells them, what shoppers call them, and the public
- * tracking page the carrier itself publishes. `source` is the carrier's own page the URL format was read from.
+ * tracking page the carrier itself publishes. `source` is the carrier's own page the link goes to; where the link
+ * format was confirmed elsewhere (the carrier's API or plugin, public integrations), a comment on the entry says so.
  *
  * Slugs are matched case- and punctuation-insensitively ("DHL Express", "dhl-express", "DHLExpress" and
  * "dhl_express" are one slug), so each spelling is listed once. Provider columns document where a slug comes
- * from and leave room for the feeds still being added (17TRACK carrier codes, Ship24 courier codes, ShipEngine
- * carrier codes, karrio carrier names, Shopify `tracking_company`): add a code to its column and every feed,
- * message and page resolves it.
+ * from and leave room for the feeds still being added (ShipEngine carrier codes, karrio carrier names, Shopify
+ * `tracking_company`): add a code to its column and every feed, message and page resolves it. A numeric code
+ * (17TRACK) is only ever read in its own feed.
+ *
+ * `17track` holds 17TRACK's numeric carrier keys (its list: res.17track.net/asset/carrier/info/apicarrier.all.json,
+ * not stored here): 7041 DHL Paket is in 17TRACK's own webhook example; the others are the keys public 17TRACK
+ * integrations take from that list. `ship24` holds Ship24 courier codes (its list: the API's GET /couriers):
+ * `us-post` is in Ship24's own examples; the others come from a public Ship24 integration's courier table
+ * (`{country}-post` for posts). Codes not found in a source are left out rather than guessed.
  *
  * Link templates: `{number}` (URL-encoded tracking number), `{lang}` (the customer's language when the carrier
  * offers it, else the carrier's default), `{cc}` / `{CC}` (the destination country, lower / upper case, else
@@ -30,8 +37,12 @@ export interface CarrierLinkSpec {
   url: string;
   /** Languages the page offers, as `{lang}` values; the first is the default. */
   languages?: readonly string[];
-  /** Used for `{cc}` when the destination country is unknown. */
+  /** Used for `{cc}` when the destination country is unknown (or not one of `countries`). */
   defaultCountry?: string;
+  /** The `{cc}` values the page has (ISO codes, any case); absent: any country. */
+  countries?: readonly string[];
+  /** The number shapes the page takes; another number of this carrier gets no link rather than a dead one. */
+  numbers?: RegExp;
 }
 
 export interface CarrierServiceRule {
@@ -75,6 +86,8 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['usps'],
       shipengine: ['usps', 'stamps_com'],
       karrio: ['usps'],
+      '17track': [21051],
+      ship24: ['us-post'],
     },
     link: { url: 'https://tools.usps.com/go/TrackConfirmAction?tLabels={number}' },
     detect: 'usps',
@@ -90,6 +103,7 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['ups'],
       shipengine: ['ups'],
       karrio: ['ups'],
+      '17track': [100002],
     },
     link: {
       url: 'https://www.ups.com/track?loc={lang}_{CC}&tracknum={number}',
@@ -109,6 +123,8 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['fedex'],
       shipengine: ['fedex'],
       karrio: ['fedex'],
+      '17track': [100003],
+      ship24: ['fedex'],
     },
     link: { url: 'https://www.fedex.com/fedextrack/?trknbr={number}' },
     detect: 'fedex',
@@ -117,7 +133,13 @@ export const CARRIERS: readonly CarrierData[] = [
   {
     id: 'ontrac',
     name: 'OnTrac',
-    slugs: { names: ['OnTrac'], easypost: ['OnTrac'], aftership: ['ontrac'], shippo: ['ontrac'] },
+    slugs: {
+      names: ['OnTrac'],
+      easypost: ['OnTrac'],
+      aftership: ['ontrac'],
+      shippo: ['ontrac'],
+      '17track': [100049],
+    },
     link: { url: 'https://www.ontrac.com/tracking/?number={number}' },
     detect: 'ontrac',
     source: 'https://www.ontrac.com/tracking/',
@@ -126,7 +148,13 @@ export const CARRIERS: readonly CarrierData[] = [
     id: 'lasership',
     // LaserShip and OnTrac merged in 2024; parcels are tracked on OnTrac's page.
     name: 'LaserShip',
-    slugs: { names: ['LaserShip'], easypost: ['LaserShip'], aftership: ['lasership'], shippo: ['lasership'] },
+    slugs: {
+      names: ['LaserShip'],
+      easypost: ['LaserShip'],
+      aftership: ['lasership'],
+      shippo: ['lasership'],
+      '17track': [100104],
+    },
     link: { url: 'https://www.ontrac.com/tracking/?number={number}' },
     source: 'https://www.ontrac.com/tracking/',
   },
@@ -153,6 +181,8 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['canada_post'],
       shipengine: ['canada_post'],
       karrio: ['canadapost'],
+      '17track': [3041],
+      ship24: ['ca-post'],
     },
     link: {
       url: 'https://www.canadapost-postescanada.ca/track-reperage/{lang}#/details/{number}',
@@ -170,6 +200,7 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['purolator'],
       shipengine: ['purolator_canada'],
       karrio: ['purolator'],
+      '17track': [100042],
     },
     link: { url: 'https://www.purolator.com/{lang}/shipping/tracker?pin={number}', languages: ['en', 'fr'] },
     source: 'https://www.purolator.com/en/shipping/tracker',
@@ -178,7 +209,7 @@ export const CARRIERS: readonly CarrierData[] = [
   {
     id: 'dhl',
     name: 'DHL',
-    slugs: { names: ['DHL'], aftership: [], generic: ['dhl'] },
+    slugs: { names: ['DHL'], aftership: [], generic: ['dhl'], ship24: ['dhl'] },
     services: {
       byNumber: [
         { pattern: /^\d{10}$/, id: 'dhl_express' },
@@ -206,6 +237,7 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['dhl_express'],
       shipengine: ['dhl_express', 'dhl_express_worldwide'],
       karrio: ['dhl_express', 'mydhl'],
+      '17track': [100001],
     },
     link: {
       url: 'https://www.dhl.com/{cc}-{lang}/home/tracking/tracking-express.html?submit=1&tracking-id={number}',
@@ -224,6 +256,7 @@ export const CARRIERS: readonly CarrierData[] = [
       aftership: ['dhl-germany'],
       shippo: ['dhl_germany'],
       karrio: ['dhl_parcel_de'],
+      '17track': [7041],
     },
     link: {
       url: 'https://www.dhl.de/{lang}/privatkunden/pakete-empfangen/verfolgen.html?piececode={number}',
@@ -273,6 +306,7 @@ export const CARRIERS: readonly CarrierData[] = [
       aftership: ['dpd'],
       shipengine: ['dpd'],
       karrio: ['dpd'],
+      ship24: ['dpd'],
     },
     services: {
       byCountry: {
@@ -296,7 +330,13 @@ export const CARRIERS: readonly CarrierData[] = [
     id: 'dpd_de',
     name: 'DPD',
     family: 'dpd',
-    slugs: { names: ['DPD DE', 'DPD Germany', 'DPD Deutschland'], aftership: ['dpd-de'], shippo: ['dpd_de'] },
+    slugs: {
+      names: ['DPD DE', 'DPD Germany', 'DPD Deutschland'],
+      aftership: ['dpd-de'],
+      shippo: ['dpd_de'],
+      '17track': [100007],
+      ship24: ['dpd-de'],
+    },
     link: { url: 'https://tracking.dpd.de/status/{lang}_DE/parcel/{number}', languages: ['de', 'en'] },
     source: 'https://tracking.dpd.de/',
   },
@@ -349,7 +389,7 @@ export const CARRIERS: readonly CarrierData[] = [
     id: 'dpd_pl',
     name: 'DPD',
     family: 'dpd',
-    slugs: { names: ['DPD PL', 'DPD Poland', 'DPD Polska'], aftership: ['dpd-poland'] },
+    slugs: { names: ['DPD PL', 'DPD Poland', 'DPD Polska'], aftership: ['dpd-poland'], ship24: ['dpd-pl'] },
     link: { url: 'https://tracktrace.dpd.com.pl/parcelDetails?typ=1&p1={number}' },
     source: 'https://tracktrace.dpd.com.pl/',
   },
@@ -362,6 +402,7 @@ export const CARRIERS: readonly CarrierData[] = [
       easypost: ['GLS'],
       aftership: ['gls', 'gls-italy', 'gls-spain', 'gls-france'],
       shippo: ['gls_de', 'gls_fr', 'gls_it'],
+      '17track': [100005],
     },
     link: { url: 'https://gls-group.eu/track/{number}' },
     source: 'https://gls-group.eu/EU/en/parcel-tracking',
@@ -373,6 +414,7 @@ export const CARRIERS: readonly CarrierData[] = [
       names: ['Hermes', 'Hermes Germany', 'myHermes'],
       aftership: ['hermes-de'],
       shippo: ['hermes_germany'],
+      '17track': [100031],
     },
     link: { url: 'https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation#{number}' },
     source: 'https://www.myhermes.de/empfangen/sendungsverfolgung/',
@@ -399,6 +441,7 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['royal_mail'],
       shipengine: ['royal_mail'],
       karrio: ['royalmail'],
+      '17track': [11031],
     },
     link: { url: 'https://www.royalmail.com/track-your-item#/tracking-results/{number}' },
     source: 'https://www.royalmail.com/track-your-item',
@@ -431,6 +474,7 @@ export const CARRIERS: readonly CarrierData[] = [
       easypost: ['PostNL'],
       aftership: ['postnl', 'postnl-3s', 'postnl-international'],
       shippo: ['postnl'],
+      ship24: ['nl-post'],
     },
     link: { url: 'https://postnl.nl/tracktrace/?B={number}&D={CC}&T=C', defaultCountry: 'NL' },
     source: 'https://postnl.nl/tracktrace/',
@@ -441,6 +485,7 @@ export const CARRIERS: readonly CarrierData[] = [
     slugs: {
       names: ['bpost', 'Belgian Post', 'bpost international'],
       aftership: ['bpost', 'bpost-international'],
+      ship24: ['be-post'],
     },
     link: {
       url: 'https://track.bpost.cloud/btr/web/#/search?itemCode={number}&lang={lang}',
@@ -464,7 +509,12 @@ export const CARRIERS: readonly CarrierData[] = [
   {
     id: 'la_poste',
     name: 'La Poste',
-    slugs: { names: ['La Poste', 'La Poste France'], aftership: ['laposte'], karrio: ['laposte'] },
+    slugs: {
+      names: ['La Poste', 'La Poste France'],
+      aftership: ['laposte'],
+      karrio: ['laposte'],
+      ship24: ['fr-post'],
+    },
     link: { url: 'https://www.laposte.fr/outils/suivre-vos-envois?code={number}' },
     source: 'https://www.laposte.fr/outils/suivre-vos-envois',
   },
@@ -476,6 +526,7 @@ export const CARRIERS: readonly CarrierData[] = [
       easypost: ['Chronopost'],
       aftership: ['chronopost-france'],
       karrio: ['chronopost'],
+      '17track': [4041],
     },
     link: {
       url: 'https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={number}&langue={lang}',
@@ -497,6 +548,7 @@ export const CARRIERS: readonly CarrierData[] = [
       names: ['Correos', 'Correos España', 'Correos Spain'],
       aftership: ['spain-correos-es', 'correos-spain'],
       shippo: ['correos'],
+      ship24: ['es-post'],
     },
     link: {
       url: 'https://www.correos.es/{lang}/{lang}/herramientas/localizador/envios/detalle?tracking-number={number}',
@@ -505,13 +557,12 @@ export const CARRIERS: readonly CarrierData[] = [
     source: 'https://www.correos.es/es/es/herramientas/localizador/envios',
   },
   {
+    // Link: SEUR's live tracking page (`segOnlineIdentificador`), as SEUR's WooCommerce plugin and many shop
+    // integrations link it; the language parameter was not confirmed, so none is sent (the page is Spanish).
     id: 'seur',
     name: 'SEUR',
     slugs: { names: ['SEUR', 'Seur Spain'], aftership: ['spanish-seur', 'seur'] },
-    link: {
-      url: 'https://www.seur.com/livetracking/?segOnlineIdentificador={number}&segOnlineIdioma={lang}',
-      languages: ['es', 'en'],
-    },
+    link: { url: 'https://www.seur.com/livetracking/?segOnlineIdentificador={number}' },
     source: 'https://www.seur.com/livetracking/',
   },
   {
@@ -521,15 +572,23 @@ export const CARRIERS: readonly CarrierData[] = [
       names: ['Poste Italiane', 'Italian Post'],
       aftership: ['poste-italiane'],
       shippo: ['poste_italiane'],
+      ship24: ['it-post'],
     },
     link: { url: 'https://www.poste.it/cerca/index.html#/risultati-spedizioni/{number}' },
     source: 'https://www.poste.it/cerca/index.html',
   },
   {
+    // Link: BRT's search form (vas.brt.it sped_numspe_par.htm → sped_det_show.hsm, field Nspediz), as linked
+    // by many public shop integrations; 12-digit shipment numbers only.
     id: 'brt',
     name: 'BRT',
     slugs: { names: ['BRT', 'Bartolini', 'BRT Bartolini'], aftership: ['bartolini', 'brt-it'] },
-    link: { url: 'https://vas.brt.it/vas/sped_det_show.hsm?referer=sped_numspe_par.htm&Nspediz={number}' },
+    link: {
+      url: 'https://vas.brt.it/vas/sped_det_show.hsm?referer=sped_numspe_par.htm&Nspediz={number}',
+      // The page finds a 12-digit shipment number (BRT's search form posts it as `Nspediz`); parcel ids and
+      // 14-digit codes go through other searches, so they get no link.
+      numbers: /^\d{12}$/,
+    },
     source: 'https://vas.brt.it/vas/sped_numspe_par.htm',
   },
   {
@@ -540,52 +599,69 @@ export const CARRIERS: readonly CarrierData[] = [
     source: 'https://inpost.pl/sledzenie-przesylek',
   },
   {
+    // Link: Packeta's own WooCommerce plugin (Zasilkovna/WooCommerce, src/Packetery/Core/CoreHelper.php,
+    // TRACKING_URL); no language in the address (the page picks it).
     id: 'packeta',
     name: 'Packeta',
     slugs: { names: ['Packeta', 'Zásilkovna', 'Zasilkovna'], aftership: ['packeta'] },
-    link: { url: 'https://tracking.packeta.com/{lang}/?id={number}', languages: ['en', 'es', 'fr', 'de'] },
+    link: { url: 'https://tracking.packeta.com/?id={number}' },
     source: 'https://tracking.packeta.com/',
   },
   {
+    // Link: the URL PostNord's own APIs return (links/v1/tracking and the booking response `urls[TRACKING]`),
+    // as karrio's PostNord connector tests record it; a page per Nordic country, Sweden's otherwise.
     id: 'postnord',
     name: 'PostNord',
     slugs: {
       names: ['PostNord', 'PostNord Sweden', 'PostNord Denmark'],
       aftership: ['postnord', 'danmark-post', 'sweden-posten'],
+      ship24: ['se-post'],
     },
-    link: { url: 'https://tracking.postnord.com/?id={number}' },
+    link: {
+      url: 'https://tracking.postnord.com/{cc}/?id={number}',
+      countries: ['se', 'dk', 'no', 'fi'],
+      defaultCountry: 'se',
+    },
     source: 'https://tracking.postnord.com/',
   },
   {
+    // Link: the `links.tracking` address Bring's Booking API returns (developer.bring.com/api/booking), as public
+    // integrations record it; no language parameter confirmed, so none is sent.
     id: 'bring',
     name: 'Bring',
-    slugs: { names: ['Bring', 'Posten Bring', 'Posten Norge'], aftership: ['bring', 'posten-norge'] },
-    link: { url: 'https://tracking.bring.com/tracking/{number}?lang={lang}', languages: ['en'] },
+    slugs: {
+      names: ['Bring', 'Posten Bring', 'Posten Norge'],
+      aftership: ['bring', 'posten-norge'],
+      ship24: ['no-post'],
+    },
+    link: { url: 'https://tracking.bring.com/tracking/{number}' },
     source: 'https://tracking.bring.com/',
   },
   {
+    // Link: Swiss Post's consignment search page with the number in the path, as independent public
+    // integrations (Home Assistant Swiss Post integration, shop plugins) link it; no language parameter confirmed.
     id: 'swiss_post',
     name: 'Swiss Post',
     slugs: {
       names: ['Swiss Post', 'Die Post', 'La Poste Suisse', 'Post CH'],
       aftership: ['swiss-post'],
       shippo: ['swiss_post'],
+      ship24: ['ch-post'],
     },
-    link: {
-      url: 'https://service.post.ch/ekp-web/ui/entry/shipping/1/search?formattedParcelCodes={number}&lang={lang}',
-      languages: ['de', 'fr', 'en'],
-    },
-    source: 'https://service.post.ch/ekp-web/ui/list',
+    link: { url: 'https://service.post.ch/ekp-web/ui/entry/search/{number}' },
+    source: 'https://service.post.ch/ekp-web/ui/entry/search/',
   },
   {
+    // Link: post.at's item details page (`snr`), as independent public integrations link it.
     id: 'austrian_post',
     name: 'Austrian Post',
     slugs: {
       names: ['Austrian Post', 'Österreichische Post', 'Post AT', 'Austria Post'],
       aftership: ['austrian-post', 'austrian-post-registered'],
+      ship24: ['at-post'],
     },
     link: { url: 'https://www.post.at/s/sendungsdetails?snr={number}' },
-    source: 'https://www.post.at/s/sendungssuche',
+    source: 'https://www.post.at/s/sendungsdetails',
   },
   {
     id: 'tnt',
@@ -609,6 +685,7 @@ export const CARRIERS: readonly CarrierData[] = [
       shippo: ['australia_post'],
       shipengine: ['australia_post'],
       karrio: ['australiapost'],
+      '17track': [1151],
     },
     link: { url: 'https://auspost.com.au/mypost/track/details/{number}' },
     source: 'https://auspost.com.au/mypost/track/',
@@ -621,6 +698,8 @@ export const CARRIERS: readonly CarrierData[] = [
     source: 'https://www.nzpost.co.nz/tools/tracking',
   },
   {
+    // Link: Japan Post's direct search (`reqCodeNo1`, `searchKind=S002` one number, `locale` en/ja), as
+    // independent public integrations link it.
     id: 'japan_post',
     name: 'Japan Post',
     slugs: {
@@ -628,7 +707,7 @@ export const CARRIERS: readonly CarrierData[] = [
       aftership: ['japan-post'],
     },
     link: {
-      url: 'https://trackings.post.japanpost.jp/services/srv/search/direct?reqCodeNo1={number}&locale={lang}',
+      url: 'https://trackings.post.japanpost.jp/services/srv/search/direct?searchKind=S002&locale={lang}&reqCodeNo1={number}',
       languages: ['en', 'ja'],
     },
     source: 'https://trackings.post.japanpost.jp/services/srv/search/',

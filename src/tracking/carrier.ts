@@ -5,6 +5,7 @@
  */
 import { CARRIER_SOURCES } from '../carriers/carriers.data';
 import {
+  carrierIdForProviderCode,
   carrierTrackingUrl as registryTrackingUrl,
   resolveCarrierId,
   sameCarrier,
@@ -19,6 +20,14 @@ import {
 export function normaliseCarrier(name: string, source?: string): string {
   const known = (CARRIER_SOURCES as readonly string[]).includes(source ?? '');
   return resolveCarrierId(name, known ? (source as CarrierSource) : undefined);
+}
+
+/**
+ * The canonical id for a feed's own carrier code (17TRACK's numeric `7041`, Ship24's `us-post`), or null for a
+ * code the registry does not list for that feed (the mapper then keeps the carrier's name as the feed gave it).
+ */
+export function carrierFromProviderCode(code: string | number, source: '17track' | 'ship24'): string | null {
+  return carrierIdForProviderCode(code, source);
 }
 
 /** The carrier's public tracking page, or null for carriers we do not know a URL for. */

@@ -30,7 +30,8 @@ describe('parseShip24Webhook: webhook example from Ship24 API reference (S24DEMO
       provider: 'ship24',
       deliveryId: '356a7f93-3ce5-4b49-b560-156537283df9',
       trackingNumber: 'S24DEMO456393',
-      carrier: 'us-post',
+      // Ship24's courier code `us-post`, which the registry lists as USPS.
+      carrier: 'usps',
       status: 'delivered',
       rawStatus: 'delivered',
       rawSubstatus: 'delivery_delivered',
@@ -62,6 +63,54 @@ describe('parseShip24Webhook: the tracking example of Ship24 OpenAPI spec', () =
     expect(update).toMatchObject({ trackingNumber: '9400115901047177598206', status: 'delivered' });
     expect(update.eta?.date).toBe('2021-03-04');
     expect(update.events.at(-1)).toMatchObject({ status: 'pre_transit', rawSubstatus: 'data_order_created' });
+  });
+});
+
+describe('parseShip24Webhook: courier codes', () => {
+  const withCourier = (courierCode: unknown) => ({
+    trackings: [
+      { ...tracking('E5000005', 'in_transit', null), tracker: { trackingNumber: 'E5000005', courierCode } },
+    ],
+  });
+
+  it.each([
+    ['us-post', 'usps'],
+    ['dhl', 'dhl'],
+    ['fedex', 'fedex'],
+    ['nl-post', 'postnl'],
+    ['be-post', 'bpost'],
+    ['at-post', 'austrian_post'],
+    ['ch-post', 'swiss_post'],
+    ['se-post', 'postnord'],
+    ['no-post', 'bring'],
+    ['es-post', 'correos'],
+    ['it-post', 'poste_italiane'],
+    ['fr-post', 'la_poste'],
+    ['ca-post', 'canada_post'],
+    ['dpd-de', 'dpd_de'],
+    ['dpd-pl', 'dpd_pl'],
+  ])('resolves courier code %s to %s', (code, id) => {
+    expect(parseShip24Webhook(withCourier([code]))[0].carrier).toBe(id);
+  });
+
+  it('keeps a courier code the registry does not list as given, and reads the code from the events', () => {
+    expect(parseShip24Webhook(withCourier(['cn-post']))[0].carrier).toBe('cn-post');
+    const [update] = parseShip24Webhook({
+      trackings: [
+        {
+          ...tracking('F6000006', 'in_transit', null, [
+            {
+              eventId: 'e1',
+              courierCode: 'nl-post',
+              statusMilestone: 'in_transit',
+              occurrenceDatetime: null,
+            },
+          ]),
+          tracker: { trackingNumber: 'F6000006' },
+        },
+      ],
+    });
+    expect(update.carrier).toBe('postnl');
   });
 });
 

@@ -7,6 +7,7 @@
  * newest event. Ship24 `eventId`s are stable, so they are the dedupe key. Event times are the carrier's local
  * wall-clock, mostly without an offset (see event-time.ts).
  */
+import { carrierFromProviderCode } from './carrier';
 import { calendarDateFromProvider, etaFromRange } from './eta';
 import { parseEventTime } from './event-time';
 import {
@@ -92,7 +93,7 @@ function mapTracking(tracking: JsonRecord, path: string): TrackingUpdate {
   return {
     provider: 'ship24',
     deliveryId: metadata ? optionalString(metadata, 'messageId') : null,
-    carrier: courierOf(tracker, tracking) ?? 'unknown',
+    carrier: carrierOf(courierOf(tracker, tracking)),
     trackingNumber,
     status: mapped.status,
     reason: mapped.reason,
@@ -113,6 +114,12 @@ function firstEventTrackingNumber(tracking: JsonRecord, path: string): string {
   const first = events.find(isRecord);
   if (!first) throw malformed(`${path}.tracker is missing`);
   return requireString(first, 'trackingNumber', `${path}.events[0]`);
+}
+
+/** Our carrier id for a Ship24 courier code the registry lists (`us-post` is USPS), else the code as given. */
+function carrierOf(code: string | null): string {
+  if (!code) return 'unknown';
+  return carrierFromProviderCode(code, 'ship24') ?? code;
 }
 
 /** Ship24's courier code (`us-post`, `dhl`), from the tracker or else the newest event. */

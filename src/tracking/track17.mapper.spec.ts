@@ -38,7 +38,8 @@ describe('parseTrack17Webhook: 17TRACK docs example (DHL Paket, TRACKING_UPDATED
     expect(update).toMatchObject({
       provider: '17track',
       trackingNumber: '1234567890',
-      carrier: 'DHL Paket',
+      // 17TRACK's carrier key 7041, which the registry lists as DHL Paket.
+      carrier: 'dhl_paket',
       status: 'exception',
       reason: 'other',
       rawStatus: 'Exception',
@@ -73,6 +74,44 @@ describe('parseTrack17Webhook: other published payloads', () => {
       status: 'returned',
     });
     expect(updates[0].events[0].status).toBe('returned');
+  });
+});
+
+describe('parseTrack17Webhook: carrier codes', () => {
+  /** A push naming 17TRACK's carrier key on the number and, when given, on the provider. */
+  function withCarrier(code: number, provider?: { key: number; name: string }) {
+    const body = push({ status: 'InTransit', sub_status: 'InTransit_Other' });
+    body.data.carrier = code;
+    body.data.track_info.tracking.providers = provider ? [{ provider, events: [] }] : [];
+    return body;
+  }
+
+  it.each([
+    [100002, 'ups'],
+    [100003, 'fedex'],
+    [21051, 'usps'],
+    [100001, 'dhl_express'],
+    [7041, 'dhl_paket'],
+    [100005, 'gls'],
+    [100007, 'dpd_de'],
+    [100031, 'hermes_de'],
+  ])('resolves carrier key %s to %s, with or without a provider name', (code, id) => {
+    expect(parseTrack17Webhook(withCarrier(code))[0].carrier).toBe(id);
+    expect(
+      parseTrack17Webhook(withCarrier(code, { key: code, name: 'Whatever 17TRACK calls it' }))[0].carrier,
+    ).toBe(id);
+  });
+
+  it("prefers the provider's key (the carrier 17TRACK actually found) to the registered one", () => {
+    const [update] = parseTrack17Webhook(withCarrier(100001, { key: 7041, name: 'DHL Paket' }));
+    expect(update.carrier).toBe('dhl_paket');
+  });
+
+  it('keeps the name 17TRACK gives for a key the registry does not list, else the bare key', () => {
+    expect(parseTrack17Webhook(withCarrier(3011, { key: 3011, name: 'China Post' }))[0].carrier).toBe(
+      'China Post',
+    );
+    expect(parseTrack17Webhook(withCarrier(999999))[0].carrier).toBe('17track-999999');
   });
 });
 

@@ -7,6 +7,7 @@
  * documentation example pairs `Exception_Other` with a newest event whose stage is `AvailableForPickup`.
  * 17TRACK events carry no id, so they are deduplicated on content (content-hash.ts).
  */
+import { carrierFromProviderCode } from './carrier';
 import { etaFromRange } from './eta';
 import { parseEventTime } from './event-time';
 import {
@@ -162,15 +163,24 @@ function trackingProviders(info: JsonRecord, path: string): { record: JsonRecord
   }));
 }
 
-/** The carrier's name as 17TRACK lists it ("DHL Paket"), else its numeric carrier code. */
+/**
+ * Our carrier id for 17TRACK's numeric carrier code (the provider's `key`, else the number's `carrier`) when the
+ * registry lists that code; else the carrier's name as 17TRACK gives it ("DHL Paket"); else the bare code.
+ */
 function carrierName(item: JsonRecord, providers: { record: JsonRecord }[]): string {
-  for (const { record } of providers) {
-    const provider = field(record, 'provider');
-    const name = isRecord(provider) ? optionalString(provider, 'name') : null;
+  const records = providers.map(({ record }) => field(record, 'provider')).filter(isRecord);
+  const codes = [...records.map((p) => field(p, 'key')), field(item, 'carrier')].filter(
+    (code): code is number => typeof code === 'number' && Number.isSafeInteger(code) && code > 0,
+  );
+  for (const code of codes) {
+    const id = carrierFromProviderCode(code, '17track');
+    if (id) return id;
+  }
+  for (const provider of records) {
+    const name = optionalString(provider, 'name');
     if (name) return name;
   }
-  const code = field(item, 'carrier');
-  return typeof code === 'number' && Number.isSafeInteger(code) ? `17track-${code}` : 'unknown';
+  return codes.length > 0 ? `17track-${codes[0]}` : 'unknown';
 }
 
 function mapEvent(value: unknown, path: string): TrackingEventInput {
