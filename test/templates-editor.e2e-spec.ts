@@ -10,6 +10,9 @@ import { createCustomer } from './channels.fixtures';
 import { launchBrowser } from './support/browser';
 import { serve, startTestApp, TestApp } from './support/test-app';
 
+const LOGO_URL = 'https://cdn.acme-outdoor.example/brand/logo.png';
+const BRAND_COLOR = '#b4236c';
+
 describe('template editor in the browser', () => {
   let t: TestApp;
   let base: string;
@@ -18,8 +21,11 @@ describe('template editor in the browser', () => {
   let supportKey: string;
 
   beforeAll(async () => {
-    // Quiet hours off: the final send must not be postponed by the clock of whoever runs the tests.
-    t = await startTestApp({ env: { QUIET_HOURS: 'off' } });
+    // Quiet hours off: the final send must not be postponed by the clock of whoever runs the tests. The shop's
+    // brand (logo and colour) is configured so the preview can be checked for it.
+    t = await startTestApp({
+      env: { QUIET_HOURS: 'off', BRAND_LOGO_URL: LOGO_URL, BRAND_COLOR: BRAND_COLOR },
+    });
     base = await serve(t);
     supportKey = (await t.app.get(ApiKeyService).create('support', 'Robin (support)')).key;
     browser = await launchBrowser();
@@ -183,6 +189,34 @@ describe('template editor in the browser', () => {
       document.getElementById('editor-body')?.textContent?.includes('leave it with a neighbour'),
     );
     await page.locator('#history li[data-version="3"] .badge.published').waitFor();
+  });
+
+  it("previews email in this shop's brand: its logo and colour, in the layout the sender uses", async () => {
+    await signIn(supportKey);
+    await page.getByRole('button', { name: 'Email' }).click();
+    await page.locator('#types button[data-type="shipped"]').click();
+    const email = page.frameLocator('#email-frame');
+    await email.getByText('Alexandra-Marie').first().waitFor();
+    // The configured logo heads the email, not the sample's.
+    const logos = email.locator('img');
+    expect(await logos.count()).toBe(1);
+    expect(await logos.first().getAttribute('src')).toBe(LOGO_URL);
+    // The brand's colour on the tracking button and the highlighted date, as computed by the browser.
+    const button = email.locator('a.button').first();
+    expect(await button.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(180, 35, 108)');
+    expect(
+      await email
+        .locator('.highlight')
+        .first()
+        .evaluate((el) => getComputedStyle(el).borderLeftColor),
+    ).toBe('rgb(180, 35, 108)');
+
+    // Nothing left of the layout's own accent colour.
+    const preview = await page.evaluate(
+      () => (document.getElementById('email-frame') as HTMLIFrameElement).srcdoc,
+    );
+    expect(preview).toContain(`src="${LOGO_URL}"`);
+    expect(preview).not.toContain('#0369a1');
   });
 
   it('previews email at desktop and mobile width, and works at phone width', async () => {

@@ -154,10 +154,18 @@ describe('the order lookup (/track)', () => {
     // The parcel link works and is counted as a lookup view.
     const href = /href="(\/t\/[^"]+)"/.exec(html)![1].replace('&#x3D;', '=');
     expect((await t.http.get(href)).status).toBe(200);
-    const [{ views }] = await t.db.query(
-      `SELECT coalesce(sum(views), 0)::int AS views FROM tracking_page_views v JOIN shipments s ON s.id = v.shipment_id
-        WHERE s.order_id = $1 AND v.source = 'lookup'`,
-      [order.id],
+    // Views are written about once a second (TrackingPageViews).
+    const views = await waitFor(
+      'the lookup view written',
+      async () => {
+        const [{ n }] = await t.db.query(
+          `SELECT coalesce(sum(views), 0)::int AS n FROM tracking_page_views v JOIN shipments s ON s.id = v.shipment_id
+            WHERE s.order_id = $1 AND v.source = 'lookup'`,
+          [order.id],
+        );
+        return n > 0 ? (n as number) : null;
+      },
+      5000,
     );
     expect(views).toBe(1);
   });

@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PageRenderer } from '../pages/page-renderer.service';
 import { LOCALES, type SupportedLocale } from '../shared/notification.types';
 import { TrackingPageService } from './tracking-page.service';
+import { TrackingPageViews } from './tracking-page-views.service';
 import { chooseLanguage } from './tracking-page.view';
 
 const LANG_COOKIE = 'wismo_lang';
@@ -27,6 +28,7 @@ function cookie(header: string | undefined, name: string): string | null {
 export class TrackingPageController {
   constructor(
     private readonly tracking: TrackingPageService,
+    private readonly views: TrackingPageViews,
     private readonly pages: PageRenderer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -85,7 +87,7 @@ export class TrackingPageController {
       await reply.status(304).headers({ etag: found.etag, 'cache-control': 'no-store' }).send();
       return;
     }
-    if (!live && !lang) await this.tracking.countView(found.shipmentId, source);
+    if (!live && !lang) this.views.count(found.shipmentId, source);
     const { page } = found;
     if (lang && LOCALES.includes(lang as SupportedLocale)) {
       void reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=/t; Max-Age=31536000; SameSite=Lax`);

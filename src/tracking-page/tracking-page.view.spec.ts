@@ -1,6 +1,34 @@
-import { chooseLanguage, cityLevel, fill, stepOf } from './tracking-page.view';
+import { DateTime } from 'luxon';
+import { chooseLanguage, cityLevel, fill, stepOf, zoneNameShort } from './tracking-page.view';
 
 describe('tracking page view rules', () => {
+  it("names the zone as luxon does, summer and winter, in each language (and UTC for a zone it doesn't know)", () => {
+    const zones = [
+      'America/New_York',
+      'Europe/Berlin',
+      'Europe/London',
+      'Asia/Tokyo',
+      'Australia/Sydney',
+      'UTC',
+    ];
+    for (const instant of ['2026-01-15T12:00:00Z', '2026-07-15T12:00:00Z']) {
+      for (const zone of zones) {
+        for (const lang of ['en', 'es', 'fr', 'de']) {
+          const dt = DateTime.fromISO(instant).setZone(zone).setLocale(lang);
+          expect({ zone, lang, instant, name: zoneNameShort(dt) }).toEqual({
+            zone,
+            lang,
+            instant,
+            name: dt.offsetNameShort,
+          });
+        }
+      }
+    }
+    expect(zoneNameShort(DateTime.fromISO('2026-01-15T12:00:00Z').setZone('UTC').setLocale('en'))).toBe(
+      'UTC',
+    );
+  });
+
   it('cuts a scan place to city level', () => {
     expect(cityLevel('1200 Industrial Rd, Hodgkins, IL 60525')).toBe('Hodgkins, IL');
     expect(cityLevel('Hauptstr. 5, 10115 Berlin, DE')).toBe('Berlin, DE');
