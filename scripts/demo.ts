@@ -2,8 +2,8 @@
  * `npm run demo [-- --fast]`: plays a demo store against a running Wismo. It creates orders for customers in
  * several time zones and the four languages (one of them through Shopify's order webhooks), then replays realistic
  * carrier journeys through the real, signed webhook endpoints of every provider (EasyPost, AfterShip, Shippo, generic,
- * 17TRACK, Ship24, ShipEngine, karrio, and Shopify's fulfillment status), runs the scheduled pickup-reminder
- * and no-scan checks now (POST /v1/system/maintenance/{job}), and prints what each customer was told and where to
+ * 17TRACK, Ship24, ShipEngine, karrio, and Shopify's fulfillment status), runs the scheduled pickup-reminder,
+ * stalled and arriving-tomorrow checks now (POST /v1/system/maintenance/{job}), and prints what each customer was told and where to
  * look.
  *
  * Configuration (the same variables the service reads): DEMO_BASE_URL (default http://127.0.0.1:3000),
@@ -349,7 +349,7 @@ export async function main(opts: DemoOptions): Promise<DemoResult> {
 
   // 3. The scheduled checks, now rather than in 15 minutes.
   const maintenance: Record<string, unknown> = {};
-  for (const job of ['check-pickup-reminders', 'check-stale-shipments']) {
+  for (const job of ['check-pickup-reminders', 'check-stale-shipments', 'check-arriving-tomorrow']) {
     const res = await api.call<{ result: unknown }>('POST', `/v1/system/maintenance/${job}`, {});
     maintenance[job] = res.result;
   }
@@ -467,7 +467,8 @@ function report(r: DemoResult, log: (line: string) => void): void {
     log(`  ${held} SMS held by quiet hours (customer-local 21:00–08:00): they go out in the morning.`);
   log(
     `  Scheduled checks run now: pickup reminders ${JSON.stringify(r.maintenance['check-pickup-reminders'])}, ` +
-      `no-scan delays ${JSON.stringify(r.maintenance['check-stale-shipments'])}.`,
+      `stalled ${JSON.stringify(r.maintenance['check-stale-shipments'])}, ` +
+      `arriving tomorrow ${JSON.stringify(r.maintenance['check-arriving-tomorrow'])}.`,
   );
   log(`  ${r.webhooks} webhooks in ${(r.elapsedMs / 1000).toFixed(1)} s.`);
 

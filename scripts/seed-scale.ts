@@ -43,7 +43,11 @@ SELECT g,
        (ARRAY['US','US','US','GB','DE','FR','NL','CA'])[1 + (g / 3) % 8] AS country,
        (ARRAY['America/New_York','America/Chicago','America/Los_Angeles','Europe/London','Europe/Berlin',
               'Europe/Paris','Europe/Amsterdam','America/Toronto'])[1 + (g / 3) % 8] AS zone,
-       now() - make_interval(mins => ((g::bigint * 7919) % (365 * 1440))::int) - interval '10 days' AS shipped_at,
+       -- In order of g, oldest first, and each table's rows in time order: a store writes events, messages and
+       -- chats as they happen, so the analytics refresh's BRIN indexes find the recent ones without reading
+       -- whole tables (rows in random order made it read every notification each minute).
+       now() - make_interval(mins => (((:count - 1 - g)::bigint * 365 * 1440) / :count)::int) - interval '10 days'
+         AS shipped_at,
        (1 + (g::bigint * 31) % 5)::int AS transit,
        CASE WHEN g % 100 < 88 THEN 'first' WHEN g % 100 < 93 THEN 'failed' WHEN g % 100 < 95 THEN 'pickup'
             WHEN g % 100 < 98 THEN 'exception' ELSE 'transit' END AS outcome,
@@ -64,22 +68,25 @@ SELECT order_id, 'SC-' || g, customer_id, (shipped_at + make_interval(days => 4)
   FROM seed;
 
 INSERT INTO shipments (id, order_id, carrier, service, tracking_number, status, exception_reason, last_event_at,
-                       delivered_at, created_at)
+                       delivered_at, no_scan_flagged_at, created_at)
 SELECT shipment_id, order_id, carrier, service, 'SCALE' || lpad(g::text, 12, '0'),
        CASE outcome WHEN 'transit' THEN 'in_transit' WHEN 'exception' THEN
             CASE WHEN reason = 'lost' THEN 'exception' ELSE 'delivered' END ELSE 'delivered' END,
        CASE WHEN outcome = 'exception' THEN reason END,
-       shipped_at + make_interval(days => transit + 1), shipped_at + make_interval(days => transit + 1), shipped_at
+       shipped_at + make_interval(days => transit + 1), shipped_at + make_interval(days => transit + 1),
+       -- A store that has been running flagged its silent parcels as they went silent, not all at the next start.
+       CASE WHEN outcome = 'transit' THEN shipped_at + make_interval(days => transit + 6) END, shipped_at
   FROM seed;
 
 INSERT INTO tracking_events (shipment_id, status, reason, description, location, occurred_at, provider,
                              provider_event_id, content_hash, received_at)
 SELECT shipment_id, st.status, CASE WHEN st.status = 'exception' THEN reason END, 'scale scan ' || k, 'Hub ' || (g % 50),
        at, 'generic', 'sc-' || g || '-' || k, md5(shipment_id::text || k) || md5(k || shipment_id::text),
-       at + make_interval(mins => 1 + (g + k) % 30)
+       received_at
   FROM seed,
        generate_series(1, 10) AS k,
        LATERAL (SELECT shipped_at + (transit + 1) * interval '1 day' * (k - 1) / 9.0 AS at) t,
+       LATERAL (SELECT at + make_interval(mins => 1 + (g + k) % 30) AS received_at) r,
        LATERAL (SELECT CASE
          WHEN k = 1 THEN 'pre_transit'
          WHEN k < 8 THEN 'in_transit'
@@ -90,7 +97,8 @@ SELECT shipment_id, st.status, CASE WHEN st.status = 'exception' THEN reason END
          WHEN k = 9 AND outcome = 'pickup' THEN 'available_for_pickup'
          WHEN k = 9 THEN 'out_for_delivery'
          WHEN outcome = 'exception' AND reason = 'lost' THEN 'exception'
-         ELSE 'delivered' END AS status) st;
+         ELSE 'delivered' END AS status) st
+ ORDER BY received_at;
 
 INSERT INTO eta_history (shipment_id, eta, provider, recorded_at)
 SELECT shipment_id, jsonb_build_object('date', (shipped_at + make_interval(days => transit + (g % 3)))::date),
@@ -110,7 +118,8 @@ SELECT shipment_id, order_id, customer_id, m.type, m.channel,
        shipped_at + m.after
   FROM seed,
        (VALUES (1, 'shipped', 'sms', interval '1 hour'), (2, 'shipped', 'email', interval '1 hour'),
-               (3, 'delivered', 'sms', interval '4 days')) AS m(n, type, channel, after);
+               (3, 'delivered', 'sms', interval '4 days')) AS m(n, type, channel, after)
+ ORDER BY shipped_at + m.after;
 
 WITH chats AS (
   INSERT INTO chat_sessions (channel, locale, order_id, verified_at, handed_off_at, created_at)
@@ -119,9 +128,10 @@ WITH chats AS (
          CASE WHEN g % 100 < 12 THEN shipped_at + interval '3 days' END,
          shipped_at + interval '3 days'
     FROM seed WHERE g % 10 = 0
+   ORDER BY shipped_at
   RETURNING id, created_at)
 INSERT INTO chat_messages (session_id, role, text, intent, created_at)
-SELECT id, 'user', 'where is my order?', 'where_is_my_order', created_at FROM chats;
+SELECT id, 'user', 'where is my order?', 'where_is_my_order', created_at FROM chats ORDER BY created_at;
 `;
 
 async function main(): Promise<void> {
@@ -145,7 +155,9 @@ async function main(): Promise<void> {
     const t = Date.now();
     await ds.transaction(async (m) => {
       // CREATE TABLE AS takes no bind parameters: the bounds (integers) are written in.
-      const sql = CHUNK_SQL.replace(':from', String(from)).replace(':to', String(to));
+      const sql = CHUNK_SQL.replaceAll(':count', String(SHIPMENTS))
+        .replace(':from', String(from))
+        .replace(':to', String(to));
       for (const statement of sql.split(/;\s*\n/).filter((s) => s.trim())) await m.query(statement);
     });
     log(`shipments ${from}–${to - 1} in ${Date.now() - t} ms`);

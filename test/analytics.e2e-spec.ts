@@ -1,6 +1,8 @@
 import { AnalyticsRefresher } from '../src/analytics/analytics-refresh.service';
 import { ANALYTICS_SECRET, loadDesignedWeek, startAnalyticsApp, WEEK } from './support/analytics-dataset';
 import { bearer, TestApp } from './support/test-app';
+import { putOrder } from './support/factories';
+import { uniquePhone } from './support/phones';
 import { postGenericEvent } from './support/webhooks';
 
 describe('delivery analytics on a designed week', () => {
@@ -36,6 +38,32 @@ describe('delivery analytics on a designed week', () => {
       counts: { withAttempt: 8, deliveredFirst: 6, withPromise: 8, onTime: 6, withException: 3 },
       groups: [],
     });
+  });
+
+  it('answers the same figures from whole weeks and from days', async () => {
+    const week = await get(`/v1/analytics/delivery?${WEEK}`);
+    // Mon 2nd → Sun 8th (nobody was first scanned on the 8th): no whole week, every figure from the daily rows.
+    const days = await get('/v1/analytics/delivery?from=2026-11-02&to=2026-11-08');
+    expect(days.body).toEqual({ ...week.body, to: '2026-11-08' });
+    // Wed 28 Oct → Thu 12 Nov: the designed week whole (its weekly row), the days either side from the daily rows,
+    // where only L falls (first scan Mon 9th, no attempt; 180 hours after its order, one event after 7 minutes).
+    const wide = await get('/v1/analytics/delivery?from=2026-10-28&to=2026-11-12&groupBy=week');
+    expect(wide.status).toBe(200);
+    expect(wide.body).toMatchObject({
+      shipments: 12,
+      onTimeRate: 6 / 8,
+      firstAttemptRate: 6 / 8,
+      transitDays: { p50: 2, p90: 5 },
+      exceptionRate: 3 / 12,
+      exceptionsByReason: { damaged: 1, lost: 1, customs: 1, address_issue: 1 },
+      timeToFirstScanHours: { p50: 14, p90: 116 }, // 12 12 12 12 14 14 35 35 38 60 116 180
+      scanLatencyMinutes: { p50: 7, p90: 125 }, // 24 after 7 minutes, 4 after 125
+      stuck: 2, // M and L
+    });
+    expect(wide.body.groups.map((g: { key: string; shipments: number }) => [g.key, g.shipments])).toEqual([
+      ['2026-11-02', 11],
+      ['2026-11-09', 1],
+    ]);
   });
 
   it('compares carriers side by side, keyed by their canonical ids', async () => {
@@ -189,6 +217,52 @@ describe('delivery analytics on a designed week', () => {
       ['delivered', 2],
       ['shipped', 3],
     ]);
+  });
+
+  it('counts a message an opt-out stopped when it would be planned as planned and opted out', async () => {
+    const placed = await putOrder(t, { customer: { phone: uniquePhone(), timeZone: 'UTC' } });
+    const prefs = await t.http
+      .put(`/v1/customers/${placed.customerId}/preferences`)
+      .set(bearer(t.adminKey))
+      .send({ preferences: [{ type: 'out_for_delivery', channel: 'sms', enabled: false }] });
+    expect(prefs.status).toBe(200);
+    const outForDelivery = {
+      carrier: 'ups',
+      trackingNumber: placed.trackingNumber,
+      status: 'out_for_delivery',
+      occurredAt: new Date().toISOString(),
+      description: 'Out for delivery',
+    };
+    await postGenericEvent(t, ANALYTICS_SECRET, outForDelivery);
+    // The same change again (another scan): the stopped text is counted once, like a message is made once.
+    await postGenericEvent(t, ANALYTICS_SECRET, { ...outForDelivery, description: 'Still out' });
+    const [{ id: shipmentId }] = await t.db.query(`SELECT id FROM shipments WHERE tracking_number = $1`, [
+      placed.trackingNumber,
+    ]);
+    const made = await t.db.query(`SELECT type, channel FROM notifications WHERE shipment_id = $1`, [
+      shipmentId,
+    ]);
+    expect(made).toEqual([{ type: 'out_for_delivery', channel: 'email' }]);
+    const skips = await t.db.query(
+      `SELECT type, channel, reason FROM notification_skips WHERE shipment_id = $1`,
+      [shipmentId],
+    );
+    expect(skips).toEqual([{ type: 'out_for_delivery', channel: 'sms', reason: 'opted_out' }]);
+    // Moved to a day nothing else happened on, to count them alone.
+    const day = '2026-11-20T12:00:00Z';
+    await t.db.query(`UPDATE notifications SET created_at = $2 WHERE shipment_id = $1`, [shipmentId, day]);
+    await t.db.query(`UPDATE notification_skips SET created_at = $2 WHERE shipment_id = $1`, [
+      shipmentId,
+      day,
+    ]);
+    await t.app.get(AnalyticsRefresher).rebuild();
+    const res = await get('/v1/analytics/messages?from=2026-11-20&to=2026-11-21');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      planned: 2,
+      optedOut: 1,
+      byChannel: { sms: { planned: 1, sent: 0, optedOut: 1 }, email: { planned: 1, optedOut: 0 } },
+    });
   });
 
   it('counts chat conversations, verification and containment', async () => {

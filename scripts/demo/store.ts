@@ -4,6 +4,7 @@
  * so the newest scan of a journey is realistic wherever the customer lives and whenever the demo runs.
  */
 import { randomInt } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Place, Provider, Reason, Stage } from './providers';
 
 export interface ZonedPlace extends Place {
@@ -223,6 +224,44 @@ const journeys = {
     steps: outForDelivery(route),
   }),
 };
+
+/**
+ * A zone where it is mid-morning now (09:25–10:24, no daylight saving time), so that the arriving-tomorrow check the
+ * demo runs finds its customer inside the 09:00–11:00 window whatever the hour of the run.
+ */
+const NO_DST_ZONE_BY_OFFSET: Record<number, string> = {
+  [-11]: 'Pacific/Pago_Pago',
+  [-10]: 'Pacific/Honolulu',
+  [-9]: 'Pacific/Gambier',
+  [-8]: 'Pacific/Pitcairn',
+  [-7]: 'America/Phoenix',
+  [-6]: 'America/Guatemala',
+  [-5]: 'America/Bogota',
+  [-4]: 'America/La_Paz',
+  [-3]: 'America/Sao_Paulo',
+  [-2]: 'Atlantic/South_Georgia',
+  [-1]: 'Atlantic/Cape_Verde',
+  0: 'Africa/Abidjan',
+  1: 'Africa/Lagos',
+  2: 'Africa/Johannesburg',
+  3: 'Africa/Nairobi',
+  4: 'Asia/Dubai',
+  5: 'Asia/Karachi',
+  6: 'Asia/Dhaka',
+  7: 'Asia/Bangkok',
+  8: 'Asia/Singapore',
+  9: 'Asia/Tokyo',
+  10: 'Australia/Brisbane',
+  11: 'Pacific/Noumea',
+  12: 'Pacific/Tarawa',
+};
+export function morningZone(now: Date): string {
+  const utc = DateTime.fromJSDate(now, { zone: 'UTC' });
+  let offset = (utc.minute >= 25 ? 9 : 10) - utc.hour;
+  if (offset < -11) offset += 24;
+  return NO_DST_ZONE_BY_OFFSET[offset];
+}
+const MORNING = morningZone(new Date());
 
 // ------------------------------------------------------------------ the store
 export const DEMO_ORDERS: OrderSpec[] = [
@@ -521,7 +560,7 @@ export const DEMO_ORDERS: OrderSpec[] = [
     promisedInDays: 0,
     shipments: [
       {
-        story: 'stuck: no scan for 4 days (scheduled no-scan check flags it delayed)',
+        story: 'stuck: no scan for 4 days (the scheduled stalled check tells the customer)',
         provider: 'aftership',
         providerCarrier: 'australia-post',
         orderCarrier: 'Australia Post',
@@ -672,6 +711,47 @@ export const DEMO_ORDERS: OrderSpec[] = [
         place.montreal,
         place.montreal,
       ]),
+    ],
+  },
+  {
+    customer: cust('Maya Chen', 'maya.chen', '+1 415-555-0182', 'en-US', MORNING, 'US', '94110'),
+    promisedInDays: 1,
+    shipments: [
+      {
+        story:
+          'due tomorrow by the carrier\'s date (the scheduled check sends "arriving tomorrow" in the morning)',
+        provider: 'easypost',
+        providerCarrier: 'UPS',
+        orderCarrier: 'UPS',
+        trackingNumber: tn.ups,
+        steps: [
+          { h: 30, stage: 'pre_transit', text: 'Shipping label created', at: place.louisville, eta: 1 },
+          { h: 26, stage: 'in_transit', text: 'Picked up by carrier', at: place.louisville },
+          { h: 3, stage: 'in_transit', text: 'Arrived at sort facility', at: place.ontario },
+        ],
+      },
+    ],
+  },
+  {
+    customer: cust('Sophie Keller', 'sophie.keller', '+49 171 2345678', 'de-DE', BER, 'DE', '80331'),
+    promisedInDays: 0,
+    shipments: [
+      {
+        ...journeys.onTime('generic', 'DHL Paket', 'DHL Paket', tn.dhlPaket, [
+          place.leipzig,
+          place.munich,
+          place.munich,
+        ]),
+        story: 'split order, first parcel delivered in the morning',
+        steps: onTime([place.leipzig, place.munich, place.munich]).map((step) => ({
+          ...step,
+          h: step.h + 3,
+        })),
+      },
+      {
+        ...journeys.onTime('aftership', 'dpd', 'DPD', tn.dpd, [place.hamburg, place.munich, place.munich]),
+        story: 'split order, last parcel delivered ("all parcels delivered" instead of "delivered")',
+      },
     ],
   },
   {

@@ -8,7 +8,12 @@ import type { Histogram } from './histogram';
  */
 @Entity('shipment_facts')
 @Index('ix_shipment_facts_cohort', ['cohortDate', 'carrier', 'service', 'destinationCountry'])
-@Index('ix_shipment_facts_open', ['cohortDate'], { where: `status IN ('in_transit', 'out_for_delivery')` })
+// The stuck count answers from this index alone: open shipments only, with their last scan and carrier.
+@Index('ix_shipment_facts_stuck', ['cohortDate', 'lastEventAt', 'carrier'], {
+  where: `status IN ('in_transit', 'out_for_delivery')`,
+})
+// The late shipments behind the on-time rate, newest first, without reading every fact of the range.
+@Index('ix_shipment_facts_late', ['cohortDate', 'shipmentId'], { where: 'NOT on_time' })
 export class ShipmentFacts {
   @PrimaryColumn({ name: 'shipment_id', type: 'uuid' })
   shipmentId: string;
@@ -96,6 +101,30 @@ export class DeliveryDaily {
   @Column({ name: 'latency_minutes', type: 'jsonb' }) latencyMinutes: Histogram;
 }
 
+/**
+ * The daily rows summed per ISO week (the Monday of cohort_date), carrier, service and destination country: a long
+ * range reads whole weeks here and only its partial weeks from the daily rows. Kept with the daily rows.
+ */
+@Entity('analytics_delivery_weekly')
+export class DeliveryWeekly {
+  @PrimaryColumn({ type: 'date' }) week: string;
+  @PrimaryColumn({ type: 'varchar', length: 50 }) carrier: string;
+  @PrimaryColumn({ type: 'varchar', length: 60 }) service: string;
+  @PrimaryColumn({ name: 'destination_country', type: 'varchar', length: 2 }) destinationCountry: string;
+  @Column({ type: 'integer' }) shipments: number;
+  @Column({ name: 'with_attempt', type: 'integer' }) withAttempt: number;
+  @Column({ name: 'delivered_first', type: 'integer' }) deliveredFirst: number;
+  @Column({ name: 'with_promise', type: 'integer' }) withPromise: number;
+  @Column({ name: 'on_time', type: 'integer' }) onTime: number;
+  @Column({ name: 'with_exception', type: 'integer' }) withException: number;
+  @Column({ type: 'integer' }) lost: number;
+  @Column({ type: 'integer' }) returned: number;
+  @Column({ name: 'exception_reasons', type: 'jsonb' }) exceptionReasons: Record<string, number>;
+  @Column({ name: 'transit_days', type: 'jsonb' }) transitDays: Histogram;
+  @Column({ name: 'first_scan_hours', type: 'jsonb' }) firstScanHours: Histogram;
+  @Column({ name: 'latency_minutes', type: 'jsonb' }) latencyMinutes: Histogram;
+}
+
 /** Message outcomes per day (store zone, by creation), channel and type. */
 @Entity('analytics_message_daily')
 export class MessageDaily {
@@ -147,6 +176,7 @@ export class AnalyticsState {
 export const ANALYTICS_ENTITIES = [
   ShipmentFacts,
   DeliveryDaily,
+  DeliveryWeekly,
   MessageDaily,
   ChatDaily,
   PageViewsDaily,

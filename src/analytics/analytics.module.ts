@@ -10,6 +10,8 @@ import { AnalyticsRefresher } from './analytics-refresh.service';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsPagesController } from './analytics-pages.controller';
 import { AnalyticsService } from './analytics.service';
+import { EstimateAccuracyController } from './estimate-accuracy.controller';
+import { EstimateAccuracyService } from './estimate-accuracy.service';
 
 /**
  * Owns the analytics tables (shipment facts and daily rollups): keeps them current from events, messages and
@@ -17,8 +19,8 @@ import { AnalyticsService } from './analytics.service';
  */
 @Module({
   imports: [QueueModule, MetricsModule, PagesModule],
-  controllers: [AnalyticsController, AnalyticsPagesController],
-  providers: [AnalyticsService, AnalyticsRefresher],
+  controllers: [AnalyticsController, AnalyticsPagesController, EstimateAccuracyController],
+  providers: [AnalyticsService, AnalyticsRefresher, EstimateAccuracyService],
   exports: [AnalyticsService, AnalyticsRefresher],
 })
 export class AnalyticsModule implements OnModuleInit {
@@ -26,6 +28,7 @@ export class AnalyticsModule implements OnModuleInit {
     private readonly registry: MaintenanceRegistry,
     private readonly refresher: AnalyticsRefresher,
     private readonly analytics: AnalyticsService,
+    private readonly estimates: EstimateAccuracyService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -35,6 +38,11 @@ export class AnalyticsModule implements OnModuleInit {
       job: JobName.RefreshAnalytics,
       everyMs: this.config.analytics.refreshMs,
       run: () => this.refresher.refresh(),
+    });
+    this.registry.register({
+      job: JobName.RefreshEstimateAccuracy,
+      everyMs: this.config.analytics.refreshMs,
+      run: async () => void (await this.estimates.roll()),
     });
     // The headline rates over the last 28 days, read from the rollups when Prometheus scrapes.
     this.metrics.gauge(

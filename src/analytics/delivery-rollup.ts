@@ -114,9 +114,9 @@ export interface DeliveryFigures {
 export const rate = (numerator: number, denominator: number): number | null =>
   denominator ? numerator / denominator : null;
 
-/** Sums rollup rows into the figures of one group (or the whole range). */
-export function figuresOf(rows: DailyRow[]): DeliveryFigures {
-  const sum = emptyRow({ cohortDate: '', carrier: '', service: '', destinationCountry: '' });
+/** Rollup rows added up into one row with the given key (a week's row from its days, a group's total). */
+export function sumRows(rows: DailyRow[], key: DailyKey): DailyRow {
+  const sum = emptyRow(key);
   for (const r of rows) {
     sum.shipments += r.shipments;
     sum.with_attempt += r.with_attempt;
@@ -131,6 +131,12 @@ export function figuresOf(rows: DailyRow[]): DeliveryFigures {
     merge(sum.first_scan_hours, r.first_scan_hours);
     merge(sum.latency_minutes, r.latency_minutes);
   }
+  return sum;
+}
+
+/** Sums rollup rows into the figures of one group (or the whole range). */
+export function figuresOf(rows: DailyRow[]): DeliveryFigures {
+  const sum = sumRows(rows, { cohortDate: '', carrier: '', service: '', destinationCountry: '' });
   return {
     shipments: sum.shipments,
     onTimeRate: rate(sum.on_time, sum.with_promise),
@@ -158,6 +164,20 @@ export function weekOf(date: string): string {
   const day = new Date(`${date}T00:00:00Z`);
   const back = (day.getUTCDay() + 6) % 7;
   return new Date(day.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The whole ISO weeks (Monday to Monday) inside a range, as `[weeksFrom, weeksTo)`; empty at `to` when none. */
+export function wholeWeeks({ from, to }: { from: string; to: string }): {
+  weeksFrom: string;
+  weeksTo: string;
+} {
+  const weeksFrom = weekOf(from) === from ? from : weekOf(addDays(from, 7));
+  const weeksTo = weekOf(to);
+  return weeksFrom < weeksTo ? { weeksFrom, weeksTo } : { weeksFrom: to, weeksTo: to };
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 export const DELIVERY_GROUPS = ['carrier', 'service', 'destinationCountry', 'week'] as const;

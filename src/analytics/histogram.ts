@@ -12,7 +12,8 @@ export function addTo(target: Histogram, value: number | null | undefined, count
 }
 
 export function merge(target: Histogram, source: Histogram | null | undefined): Histogram {
-  if (source) for (const [key, count] of Object.entries(source)) target[key] = (target[key] ?? 0) + count;
+  // for…in, not Object.entries: a year of rollup rows is tens of thousands of keys, and no pair arrays are made.
+  if (source) for (const key in source) target[key] = (target[key] ?? 0) + source[key];
   return target;
 }
 

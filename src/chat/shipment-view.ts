@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { Shipment } from '../tracking/shipment.entity';
 import type { TrackingEvent } from '../tracking/tracking-event.entity';
 import type { CanonicalStatus, ExceptionReason } from '../shared/tracking.types';
+import { shownDelivery } from '../predictions/shipment-estimate';
 import { carrierDisplayName, carrierTrackingUrl } from './carrier-links';
 import type { ChatTemplateLanguage, ChatTemplates } from './chat-templates';
 
@@ -21,6 +22,10 @@ export interface ShipmentCard {
   eta: { date: string; windowStart: string | null; windowEnd: string | null } | null;
   /** The ETA or window in words, or null when the parcel is delivered or has no estimate. */
   etaText: string | null;
+  /** Where the date given comes from (issue 20): the carrier's ETA or our estimate; null when none is given. */
+  etaSource: 'carrier' | 'estimate' | null;
+  /** Our estimated window when that is the date given. */
+  estimate: { earliest: string; likely: string; latest: string } | null;
   lastScan: { at: string | null; location: string | null; description: string; text: string } | null;
   pickup: { name: string | null; deadline: string | null } | null;
   trackingUrl: string | null;
@@ -38,6 +43,8 @@ export interface ViewContext {
   linksInText?: boolean;
   /** Our signed tracking page of a shipment (issue 17); without it, the carrier's page. */
   trackingPageUrl?: (shipment: Shipment) => string | null;
+  /** When the answer is given (the customer's "today" for estimates); default now. */
+  now?: Date;
 }
 
 export function dateLocaleFor(
@@ -69,8 +76,32 @@ export function formatCalendarDate(date: string, view: ViewContext): string {
   return dt.isValid ? dt.toLocaleString({ weekday: 'long', month: 'long', day: 'numeric' }) : date;
 }
 
+/** What the shipment shows today (issue 20): the carrier's date, or our window when that is the better guide. */
+function shownOf(shipment: Shipment, view: ViewContext) {
+  const today =
+    DateTime.fromJSDate(view.now ?? new Date(), { zone: view.timeZone }).toISODate() ??
+    (view.now ?? new Date()).toISOString().slice(0, 10);
+  return shownDelivery(
+    {
+      status: shipment.status,
+      eta: shipment.eta,
+      estimate: shipment.estimate ?? null,
+      etaSource: shipment.etaSource ?? null,
+    },
+    today,
+  );
+}
+
 function etaText(shipment: Shipment, view: ViewContext): string | null {
   if (['delivered', 'returned', 'cancelled'].includes(shipment.status)) return null;
+  const shown = shownOf(shipment, view);
+  if (shown?.source === 'estimate') {
+    const window =
+      shown.earliest === shown.latest
+        ? formatCalendarDate(shown.earliest, view)
+        : `${formatCalendarDate(shown.earliest, view)} – ${formatCalendarDate(shown.latest, view)}`;
+    return view.templates.render(view.language, 'eta_estimate', { window });
+  }
   const eta = shipment.eta;
   if (!eta?.date) return view.templates.render(view.language, 'eta_unknown');
   const date = formatCalendarDate(eta.date, view);
@@ -82,6 +113,16 @@ function etaText(shipment: Shipment, view: ViewContext): string | null {
     });
   }
   return view.templates.render(view.language, 'eta_date', { date });
+}
+
+function shownFields(shipment: Shipment, view: ViewContext): Pick<ShipmentCard, 'etaSource' | 'estimate'> {
+  const shown = shownOf(shipment, view);
+  if (shown?.source === 'estimate')
+    return {
+      etaSource: 'estimate',
+      estimate: { earliest: shown.earliest, likely: shown.likely, latest: shown.latest },
+    };
+  return { etaSource: shown?.source ?? null, estimate: null };
 }
 
 export function shipmentCard(
@@ -135,6 +176,7 @@ export function shipmentCard(
         }
       : null,
     etaText: etaText(shipment, view),
+    ...shownFields(shipment, view),
     lastScan,
     pickup,
     trackingUrl:

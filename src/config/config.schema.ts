@@ -347,7 +347,8 @@ export const VARIABLES = {
   NO_SCAN_DELAY_DAYS: {
     name: 'NO_SCAN_DELAY_DAYS',
     default: '3',
-    description: 'A shipment in transit with no scan for this many days is flagged as delayed (once).',
+    description:
+      "A moving shipment silent for longer than its lane's usual gap between scans (95th percentile of the store's own history) gets the `stalled` message, once; this many days is the threshold where there is too little history.",
     parse: asInt(1, 60),
   },
   TWILIO_ACCOUNT_SID: {

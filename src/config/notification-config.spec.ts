@@ -19,10 +19,13 @@ function errors<T>(result: ParseResult<T>): string[] {
 }
 
 describe('default channels', () => {
-  it('sends shipped and delivered by email only, everything else by SMS and email', () => {
+  it('sends shipped, delivered and order complete by email only, everything else by SMS and email', () => {
     expect(DEFAULT_NOTIFICATION_CHANNELS).toEqual({
       shipped: ['email'],
       delivered: ['email'],
+      order_complete: ['email'],
+      arriving_tomorrow: ['sms', 'email'],
+      stalled: ['sms', 'email'],
       out_for_delivery: ['sms', 'email'],
       delivery_attempt_failed: ['sms', 'email'],
       available_for_pickup: ['sms', 'email'],

@@ -43,14 +43,23 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: strin
 const BOTH: readonly Channel[] = ['sms', 'email'];
 const EMAIL_ONLY: readonly Channel[] = ['email'];
 
+/**
+ * On by default where the anchors (AfterShip, Narvar notification sets) have the message. The proactive ones of issue
+ * 20: `arriving_tomorrow` by text and email (the day before is when a customer plans to be in); `order_complete` by
+ * email, like the `delivered` message it replaces for the last parcel of a split order; `stalled` (no scan for longer
+ * than the lane's usual gap) by text and email, because it takes over the no-scan "running late" message, which was.
+ */
 export const DEFAULT_NOTIFICATION_CHANNELS: ChannelsByType = {
   shipped: EMAIL_ONLY,
+  arriving_tomorrow: BOTH,
   out_for_delivery: BOTH,
   delivery_attempt_failed: BOTH,
   available_for_pickup: BOTH,
   pickup_reminder: BOTH,
   delivered: EMAIL_ONLY,
+  order_complete: EMAIL_ONLY,
   delayed: BOTH,
+  stalled: BOTH,
   exception: BOTH,
   returned_to_sender: BOTH,
 };

@@ -1,4 +1,5 @@
 import { ANALYTICS_ENTITIES } from '../analytics/analytics.entities';
+import { EstimateAccuracyDaily } from '../analytics/estimate-accuracy.entity';
 import { ApiKey } from '../auth/api-key.entity';
 import { TRACKING_PAGE_ENTITIES } from '../tracking-page/tracking-page.entities';
 import { OutboxMessage } from '../channels/outbox-message.entity';
@@ -10,6 +11,7 @@ import { VerificationFailure } from '../chat/verification-failure.entity';
 import { CustomerPreference } from '../notifications/customer-preference.entity';
 import { NotificationAttempt } from '../notifications/notification-attempt.entity';
 import { Notification } from '../notifications/notification.entity';
+import { NotificationSkip } from '../notifications/notification-skip.entity';
 import { Suppression } from '../channels/suppression.entity';
 import { TemplateRevision } from '../templates/template-revision.entity';
 import { TemplateVersion } from '../templates/template-version.entity';
@@ -31,6 +33,7 @@ export const ENTITIES = [
   EtaHistory,
   Notification,
   NotificationAttempt,
+  NotificationSkip,
   CustomerPreference,
   Suppression,
   OutboxMessage,
@@ -42,6 +45,7 @@ export const ENTITIES = [
   ChatRequest,
   VerificationFailure,
   ...ANALYTICS_ENTITIES,
+  EstimateAccuracyDaily,
   ...TRACKING_PAGE_ENTITIES,
   WebhookMessageId,
   ShopifyOrderLink,

@@ -5,6 +5,9 @@ import { Analytics1796407874825 } from './migrations/1796407874825-analytics';
 import { ShopifyOrders1796408085422 } from './migrations/1796408085422-shopify-orders';
 import { TrackingPage1796408913244 } from './migrations/1796408913244-tracking-page';
 import { SupportCaseWebhooks1796409894192 } from './migrations/1796409894192-support-case-webhooks';
+import { ProactiveMessages1796410100000 } from './migrations/1796410100000-proactive-messages';
+import { DeliveryEstimates1796410200000 } from './migrations/1796410200000-delivery-estimates';
+import { AnalyticsAtScale1796410300000 } from './migrations/1796410300000-analytics-at-scale';
 /** Every migration in order; `npm run migration:generate` appends to this list. */
 export const MIGRATIONS: Function[] = [
   Initial1795483032609,
@@ -14,4 +17,7 @@ export const MIGRATIONS: Function[] = [
   ShopifyOrders1796408085422,
   TrackingPage1796408913244,
   SupportCaseWebhooks1796409894192,
+  ProactiveMessages1796410100000,
+  DeliveryEstimates1796410200000,
+  AnalyticsAtScale1796410300000,
 ];

@@ -5,6 +5,7 @@
  * the texts: a raw carrier code, the help page where tracking is promised, a "delay" to the same day, a past
  * day given as expected, an empty or unrendered variable, a text over its segment budget.
  */
+import { DateTime } from 'luxon';
 import { carrierDisplayName } from '../carriers/carrier-registry';
 import {
   LOCALES,
@@ -27,17 +28,22 @@ import { sendTimeVerdict } from './notification-policy';
 const engine = new TemplateEngine();
 const templates = loadDefaultTemplates(engine.templatesDir);
 const SUPPORT_URL = 'https://northwind-outfitters.com/help';
+/** Our signed tracking page of the parcel, as the sender links it (`?s=` names the channel). */
+const TRACKING_PAGE = 'https://track.northwind-outfitters.com/t/Q2x3bTk4Zl9hQnZ0LWtmRw';
 /** Friday 4 December 2026, 10:00 in Berlin. */
 const NOW = new Date('2026-12-04T09:00:00Z');
 
 const STATUS_OF: Record<NotificationType, CanonicalStatus> = {
   shipped: 'in_transit',
+  arriving_tomorrow: 'in_transit',
   out_for_delivery: 'out_for_delivery',
   delivery_attempt_failed: 'attempt_failed',
   available_for_pickup: 'available_for_pickup',
   pickup_reminder: 'available_for_pickup',
   delivered: 'delivered',
+  order_complete: 'delivered',
   delayed: 'in_transit',
+  stalled: 'in_transit',
   exception: 'exception',
   returned_to_sender: 'returned',
 };
@@ -59,7 +65,20 @@ interface Scenario {
   change?: (facts: MessageFacts, type: NotificationType) => void;
   /** A day that must never be presented as expected. */
   pastDay?: string;
+  /** Our window (issue 20) is the date shown: a message that gives a date words it as an estimate. */
+  estimateShown?: boolean;
 }
+
+/** Our window as stored with a shipment (issue 20). */
+const window = (earliest: string, likely: string, latest: string) => ({
+  earliest,
+  likely,
+  latest,
+  madeAt: '2026-12-04T08:00:00.000Z',
+  level: 'lane',
+  basedOn: 40,
+  shippedOn: '2026-12-02',
+});
 
 const parcel = (
   id: string,
@@ -208,6 +227,60 @@ const SCENARIOS: Scenario[] = [
       f.shipment.deliveredAt = new Date('2026-12-04T02:30:00Z');
     },
   },
+  {
+    name: 'our estimate, the carrier gives no date',
+    carrier: 'royal_mail',
+    trackingNumber: 'AH489125522GB',
+    country: 'GB',
+    timeZone: 'Europe/London',
+    estimateShown: true,
+    change: (f) => {
+      f.shipment.eta = null;
+      f.shipment.originalEta = null;
+      f.shipment.estimate = window('2026-12-07', '2026-12-08', '2026-12-09');
+      f.shipment.etaSource = 'estimate';
+    },
+  },
+  {
+    name: "our estimate, more accurate lately than the carrier's date",
+    carrier: 'dpd_de',
+    trackingNumber: '05222222222222',
+    country: 'DE',
+    timeZone: 'Europe/Berlin',
+    estimateShown: true,
+    change: (f) => {
+      f.shipment.eta = { date: '2026-12-11' };
+      f.shipment.estimate = window('2026-12-07', '2026-12-08', '2026-12-10');
+      f.shipment.etaSource = 'estimate';
+    },
+  },
+  {
+    name: 'our estimate, a window that began in the past',
+    carrier: 'colissimo',
+    trackingNumber: '6A12345678901',
+    country: 'FR',
+    timeZone: 'Europe/Paris',
+    pastDay: '2026-12-02',
+    estimateShown: true,
+    change: (f) => {
+      f.shipment.eta = null;
+      f.shipment.estimate = window('2026-12-02', '2026-12-03', '2026-12-08');
+      f.shipment.etaSource = 'estimate';
+    },
+  },
+  {
+    name: 'our estimate, already past: the carrier date instead',
+    carrier: 'correos',
+    trackingNumber: 'PQ4F6P0700312340128001C',
+    country: 'ES',
+    timeZone: 'Europe/Madrid',
+    pastDay: '2026-12-03',
+    change: (f) => {
+      f.shipment.eta = { date: '2026-12-09' };
+      f.shipment.estimate = window('2026-12-01', '2026-12-02', '2026-12-03');
+      f.shipment.etaSource = 'estimate';
+    },
+  },
   ...EXCEPTION_REASONS.map<Scenario>((reason) => ({
     name: `exception reason ${reason}`,
     carrier: 'fedex',
@@ -219,6 +292,17 @@ const SCENARIOS: Scenario[] = [
         f.shipment.reason = reason as ExceptionReason;
     },
   })),
+  {
+    // A render without a page of ours (the editor's preview of a parcel without one) and no carrier page either.
+    name: 'no tracking page at all',
+    carrier: 'yamato',
+    trackingNumber: '123456789012',
+    country: 'JP',
+    timeZone: 'Asia/Tokyo',
+    change: (f) => {
+      f.trackingPageUrl = null;
+    },
+  },
   ...EXCEPTION_REASONS.map<Scenario>((reason) => ({
     name: `exception reason ${reason}, carrier with no tracking page`,
     carrier: 'yamato',
@@ -263,8 +347,29 @@ function factsFor(scenario: Scenario, type: NotificationType, locale: SupportedL
     lastToldEtaDate: null,
     brand: { name: 'Northwind Outfitters', supportUrl: SUPPORT_URL },
     unsubscribeUrl: 'https://northwind-outfitters.com/u/3f9a2c7e1b/shipping-updates',
+    trackingPageUrl: TRACKING_PAGE,
   };
   scenario.change?.(facts, type);
+  // The proactive types as they are planned: "arriving tomorrow" announces the customer's tomorrow, "stalled" has a
+  // last scan days ago, "order complete" is the last of two parcels.
+  if (type === 'arriving_tomorrow')
+    facts.arrivingOn = DateTime.fromJSDate(facts.now, { zone: facts.customer.timeZone })
+      .plus({ days: 1 })
+      .toISODate();
+  if (type === 'stalled') facts.shipment.lastEventAt = new Date('2026-11-30T15:20:00Z');
+  if (
+    type === 'order_complete' &&
+    !facts.parcels.some((p) => p.id !== facts.shipment.id && p.status === 'delivered')
+  )
+    facts.parcels = [
+      parcel('first', 'delivered', '2026-11-28T10:00:00Z', '2026-12-02T10:00:00Z'),
+      parcel(
+        facts.shipment.id,
+        'delivered',
+        '2026-11-28T10:05:00Z',
+        facts.shipment.deliveredAt!.toISOString(),
+      ),
+    ];
   if (facts.shipment.status !== 'available_for_pickup' && type !== 'delivery_attempt_failed')
     facts.shipment.pickup = null;
   return facts;
@@ -288,6 +393,15 @@ const PREVIOUSLY: Record<SupportedLocale, RegExp> = {
   es: /: ([^(.\n]+?) \(antes: ([^)]+)\)/,
   fr: /: ([^(.\n]+?) \(au lieu du ([^)]+)\)/,
   de: /: ([^(.\n]+?) \(bisher: ([^)]+)\)/,
+};
+/** The messages that state an expected date while the parcel travels. */
+const ESTIMATE_TYPES: readonly NotificationType[] = ['shipped', 'delayed'];
+/** How each language labels our own window (issue 20). */
+const ESTIMATED: Record<SupportedLocale, RegExp> = {
+  en: /estimate/i,
+  es: /estimad|estimación/i,
+  fr: /estimée|estimation/i,
+  de: /geschätzt|schätzung/i,
 };
 const LEFTOVERS = /undefined|\bnull\b|\[object|NaN|\{\{|\}\}|\(\s*\)/;
 /** An optional part that rendered empty leaves " , " or ": ." behind (plain text only: markup spaces vary). */
@@ -324,6 +438,7 @@ function render(
   const vars = buildTemplateVariables({
     ...facts,
     unsubscribeUrl: channel === 'email' ? facts.unsubscribeUrl : null,
+    trackingPageUrl: facts.trackingPageUrl ? `${facts.trackingPageUrl}?s=${channel}` : null,
   });
   const template = templates.get(defaultTemplateKey(type, channel, locale))!;
   if (channel === 'sms') {
@@ -412,9 +527,21 @@ describe('message corpus', () => {
           expect({ where, promise }).toEqual({ where, promise: false });
         }
         expect(vars.shipment.trackingUrl).not.toBe(SUPPORT_URL);
+        // Every message of every type links our tracking page of the parcel (issue 17): the text, the HTML and the SMS.
+        if (facts.trackingPageUrl && part !== 'subject') {
+          expect({ where, ours: decoded.includes(`${TRACKING_PAGE}?s=${channel}`) }).toEqual({
+            where,
+            ours: true,
+          });
+        }
         // A delay names two different days.
         const delay = PREVIOUSLY[locale].exec(plain);
         if (delay) expect({ where, newDay: delay[1].trim() }).not.toEqual({ where, newDay: delay[2].trim() });
+        // Our window is worded as an estimate in the messages that give a date while a parcel travels (issue 20).
+        if (scenario.estimateShown && ESTIMATE_TYPES.includes(type) && part !== 'subject') {
+          expect({ where, estimate: ESTIMATED[locale].test(plain) }).toEqual({ where, estimate: true });
+        }
+        if (vars.shipment.estimate) expect(vars.shipment.eta).toBeNull();
         // A past day is never presented as expected.
         if (scenario.pastDay) {
           for (const form of pastDayForms(scenario.pastDay, locale))

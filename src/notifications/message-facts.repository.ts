@@ -43,6 +43,15 @@ export class MessageFactsRepository {
     return rows.length > 0;
   }
 
+  /** Whether a scan of this shipment reached us after `since`: a `stalled` message decided then is no longer true. */
+  async scannedSince(shipmentId: string, since: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM tracking_events WHERE shipment_id = $1 AND received_at > $2 LIMIT 1',
+      [shipmentId, since],
+    );
+    return rows.length > 0;
+  }
+
   /** The parcels of the order, for "parcel 1 of 2" and "your order is complete". */
   async orderParcels(shipment: Shipment): Promise<SiblingParcel[]> {
     if (!shipment.orderId) return [];
@@ -80,5 +89,8 @@ export function shipmentFacts(shipment: Shipment): MessageFacts['shipment'] {
     pickup: shipment.pickup,
     collectedAtPickup: shipment.collectedAtPickup,
     deliveredAt: shipment.deliveredAt,
+    estimate: shipment.estimate ?? null,
+    etaSource: shipment.etaSource ?? null,
+    lastEventAt: shipment.lastEventAt,
   };
 }

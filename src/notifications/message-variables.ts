@@ -3,8 +3,8 @@
  * template, built from the shipment, its order's other parcels and the customer. The rules that keep messages
  * true live here rather than in each template:
  * - the carrier is named as shoppers know it (registry display name), never an internal code;
- * - the tracking link is the carrier's own page for that service, country and language, or none at all
- *   (never the help page dressed up as tracking) — see {@link messageTrackingUrl};
+ * - the tracking link is our own signed tracking page, else the carrier's own page for that service, country and
+ *   language, or none at all (never the help page dressed up as tracking) — see {@link messageTrackingUrl};
  * - an ETA whose day has passed in the customer's zone is not presented as expected (and a parcel waiting at a
  *   pickup point, delivered or returned has no "expected delivery": the pickup deadline is what counts);
  * - a delay names the date the customer was last told (or was promised), and only a later new date is a delay;
@@ -13,10 +13,19 @@
 import { DateTime } from 'luxon';
 import { carrierDisplayName, carrierTrackingUrl } from '../carriers/carrier-registry';
 import type { SupportedLocale } from '../shared/notification.types';
-import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../shared/tracking.types';
+import { shownDelivery } from '../predictions/shipment-estimate';
+import type {
+  CanonicalStatus,
+  Eta,
+  EtaSource,
+  ExceptionReason,
+  PickupPoint,
+  StoredEstimate,
+} from '../shared/tracking.types';
 import {
   toTemplateEta,
   toTemplatePickup,
+  type TemplateEstimate,
   type TemplateEta,
   type TemplateVariables,
 } from '../templates/template-variables';
@@ -47,7 +56,17 @@ export interface MessageFacts {
     pickup: PickupPoint | null;
     collectedAtPickup: boolean;
     deliveredAt: Date | null;
+    /** Our current window and the source this shipment shows (issue 20); absent = none stored. */
+    estimate?: StoredEstimate | null;
+    etaSource?: EtaSource | null;
+    /** The carrier's latest scan (the `stalled` message says since when); absent = unknown. */
+    lastEventAt?: Date | null;
   };
+  /**
+   * The day an `arriving_tomorrow` message announces (its notification's `aboutDate`): the carrier's date or our
+   * own estimate. It is the message's `shipment.eta`, with the carrier's window when the carrier gave that day.
+   */
+  arrivingOn?: string | null;
   /** Every parcel of the order, this one included; empty when unknown (treated as a single parcel). */
   parcels: SiblingParcel[];
   /**
@@ -55,7 +74,7 @@ export interface MessageFacts {
    * message named one. A delay is measured against it, else against the promised date, else the first ETA.
    */
   lastToldEtaDate: string | null;
-  brand: { name: string; supportUrl: string; logoUrl?: string | null };
+  brand: { name: string; supportUrl: string; logoUrl?: string | null; returnsUrl?: string | null };
   unsubscribeUrl: string | null;
   /** Our signed tracking page for this parcel (issue 17); null only where there is none (a preview without one). */
   trackingPageUrl?: string | null;
@@ -109,6 +128,41 @@ export function presentableEta(
   return toTemplateEta(eta);
 }
 
+/** The announced day as the message's ETA: the carrier's, window included, when it is that day; else the day alone. */
+function arrivalEta(carrierEta: Eta | null, day: string): TemplateEta {
+  return carrierEta?.date === day
+    ? toTemplateEta(carrierEta)!
+    : { date: day, windowStart: null, windowEnd: null };
+}
+
+/** Where a message may give our window instead of a carrier date: a parcel still travelling (issue 20). */
+const ESTIMATE_IN_MESSAGES: readonly CanonicalStatus[] = ['in_transit', 'exception'];
+
+/**
+ * Our estimated window, when that is what this shipment shows (its carrier's dates have been less accurate
+ * lately, or the carrier gives none still ahead) and its latest day has not passed; a window that began in the
+ * past is given from today. Out for delivery or after a failed attempt, only the carrier's date is given.
+ */
+export function presentableEstimate(
+  shipment: MessageFacts['shipment'],
+  now: Date,
+  timeZone: string,
+): TemplateEstimate | null {
+  if (!ESTIMATE_IN_MESSAGES.includes(shipment.status)) return null;
+  const shown = shownDelivery(
+    {
+      status: shipment.status,
+      eta: shipment.eta,
+      estimate: shipment.estimate ?? null,
+      etaSource: shipment.etaSource ?? null,
+    },
+    customerToday(now, timeZone),
+  );
+  return shown?.source === 'estimate'
+    ? { earliest: shown.earliest, likely: shown.likely, latest: shown.latest }
+    : null;
+}
+
 /** The day a delay is measured against: what the customer was last told, else promised, else the first ETA. */
 export function delayBaseline(facts: Pick<MessageFacts, 'lastToldEtaDate' | 'shipment'>): string | null {
   return facts.lastToldEtaDate ?? facts.shipment.promisedDate ?? facts.shipment.originalEta?.date ?? null;
@@ -155,7 +209,12 @@ export function buildTemplateVariables(facts: MessageFacts): TemplateVariables {
   const { shipment, customer } = facts;
   const [firstName, ...rest] = customer.name.trim().split(/\s+/);
   const position = parcelPosition(shipment.id, facts.parcels);
-  const eta = presentableEta(shipment.eta, shipment.status, facts.now, customer.timeZone);
+  const estimate = facts.arrivingOn ? null : presentableEstimate(shipment, facts.now, customer.timeZone);
+  const eta = facts.arrivingOn
+    ? arrivalEta(shipment.eta, facts.arrivingOn)
+    : estimate
+      ? null
+      : presentableEta(shipment.eta, shipment.status, facts.now, customer.timeZone);
   const baseline = delayBaseline(facts);
   // A previous date is only worth naming when it differs from the one now expected.
   const previousEta =
@@ -174,16 +233,20 @@ export function buildTemplateVariables(facts: MessageFacts): TemplateVariables {
       status: shipment.status,
       reason: shipment.reason,
       eta,
+      etaSource: estimate ? 'estimate' : eta ? 'carrier' : null,
+      estimate,
       previousEta,
       pickup: toTemplatePickup(shipment.pickup),
       collectedAtPickup: shipment.collectedAtPickup,
       deliveredAt: shipment.deliveredAt?.toISOString() ?? null,
+      lastScanAt: shipment.lastEventAt?.toISOString() ?? null,
     },
     brand: {
       name: facts.brand.name,
       supportUrl: facts.brand.supportUrl,
       websiteUrl: null,
       logoUrl: facts.brand.logoUrl ?? null,
+      returnsUrl: facts.brand.returnsUrl ?? null,
     },
     unsubscribeUrl: facts.unsubscribeUrl,
   };

@@ -5,9 +5,17 @@ import type { ShipmentDomainEvent } from '../shared/tracking.types';
 import type { NotificationConfig } from '../config/notification-config';
 import { CLOCK, type Clock } from '../shared/clock';
 import { Notification } from './notification.entity';
-import { NotificationRepository, type PlannedRow, type SupersededRow } from './notification.repository';
 import {
+  NotificationRepository,
+  parcelsFromJson,
+  type PlannedRow,
+  type SkippedRow,
+  type SupersededRow,
+} from './notification.repository';
+import {
+  ALREADY_SENT_STATUSES,
   CancelDecision,
+  decideArrivingTomorrow,
   decideNotifications,
   decidePickupReminder,
   CreateDecision,
@@ -75,9 +83,32 @@ export class NotificationPlanner {
     return (await this.write(manager, [{ shipment, plan }])).get(shipment.id) ?? [];
   }
 
+  /**
+   * The arriving-tomorrow check for one shipment (scheduled job): `expectedOn` is the day the caller expects it, in
+   * the customer's zone (the carrier's date, else our most likely date).
+   */
+  async planArrivingTomorrow(
+    manager: EntityManager,
+    shipment: Shipment,
+    expectedOn: string | null,
+  ): Promise<Notification[]> {
+    const base = (await this.contexts(manager, [shipment])).get(shipment.id);
+    if (!base) return [];
+    const decisions = decideArrivingTomorrow({
+      ...base.policy,
+      shipment: { id: shipment.id, status: shipment.status },
+      expectedOn,
+    });
+    const plan = this.collect(base, shipment, decisions, {
+      receivedAt: this.clock.now(),
+      eventOccurredAt: null,
+    });
+    return (await this.write(manager, [{ shipment, plan }])).get(shipment.id) ?? [];
+  }
+
   /** The policy's decisions for a list of changes; each change sees what the ones before it decided to send. */
   decide(base: PlanBase, shipment: Shipment, changes: ShipmentDomainEvent[], context: PlanContext): Plan {
-    const plan: Plan = { base, context, creates: [], cancels: [] };
+    const plan: Plan = { base, context, creates: [], cancels: [], skips: [] };
     for (const change of changes) {
       const decisions = decideNotifications({
         ...base.policy,
@@ -94,7 +125,9 @@ export class NotificationPlanner {
       const next = this.collect(base, shipment, decisions, context);
       // Changes that land together give one coherent message: a create from an earlier change of this batch that
       // a later one supersedes is dropped here (the cancel statement runs before the insert and cannot see it).
-      const superseded = new Set(next.cancels.map((c) => c.notificationType));
+      const superseded = new Set(
+        next.cancels.filter((c) => !c.siblingShipmentIds).map((c) => c.notificationType),
+      );
       if (superseded.size) {
         plan.creates = plan.creates.filter((c) => !superseded.has(c.type));
         for (const entry of base.policy.history)
@@ -103,19 +136,26 @@ export class NotificationPlanner {
       }
       plan.creates.push(...next.creates);
       plan.cancels.push(...next.cancels);
+      plan.skips.push(...next.skips);
     }
     return plan;
   }
 
   /** The plans as parts: the rows to insert and the superseded notifications to cancel. */
-  parts(plans: { shipment: Shipment; plan: Plan }[]): { creates: PlannedRow[]; cancels: SupersededRow[] } {
+  parts(plans: { shipment: Shipment; plan: Plan }[]): {
+    creates: PlannedRow[];
+    cancels: SupersededRow[];
+    skips: SkippedRow[];
+  } {
     const cancels = plans.flatMap(({ shipment, plan }) =>
-      plan.cancels.map((c) => ({
-        shipment_id: shipment.id,
-        order_id: plan.base.orderId,
-        type: c.notificationType,
-        reason: c.reason,
-      })),
+      plan.cancels.flatMap((c) =>
+        (c.siblingShipmentIds ?? [shipment.id]).map((id) => ({
+          shipment_id: id,
+          order_id: plan.base.orderId,
+          type: c.notificationType,
+          reason: c.reason,
+        })),
+      ),
     );
     const creates = plans.flatMap(({ shipment, plan }) =>
       plan.creates.map((d) => ({
@@ -128,9 +168,13 @@ export class NotificationPlanner {
         quiet_hours_delayed: d.quietHoursDelayed,
         event_received_at: plan.context.receivedAt.toISOString(),
         locale: plan.base.locale,
+        about_date: d.aboutDate ?? null,
       })),
     );
-    return { creates, cancels };
+    const skips = plans.flatMap(({ shipment, plan }) =>
+      plan.skips.map((k) => ({ shipment_id: shipment.id, ...k })),
+    );
+    return { creates, cancels, skips };
   }
 
   /**
@@ -141,9 +185,9 @@ export class NotificationPlanner {
     manager: EntityManager,
     plans: { shipment: Shipment; plan: Plan }[],
   ): Promise<Map<string, Notification[]>> {
-    const { creates, cancels } = this.parts(plans);
-    if (!creates.length && !cancels.length) return new Map();
-    const inserted = await this.notifications.insertPlanned(manager, creates, cancels);
+    const { creates, cancels, skips } = this.parts(plans);
+    if (!creates.length && !cancels.length && !skips.length) return new Map();
+    const inserted = await this.notifications.insertPlanned(manager, creates, cancels, skips);
     const byShipment = new Map<string, Notification[]>();
     for (const row of inserted) {
       const plan = plans.find((p) => p.shipment.id === row.shipment_id)!.plan;
@@ -186,9 +230,11 @@ export class NotificationPlanner {
           status: n.status,
           createdAt: new Date(n.createdAt),
           scheduledFor: new Date(n.scheduledFor),
+          aboutDate: n.aboutDate,
         })),
         config: this.config,
         now: this.clock.now(),
+        parcels: parcelsFromJson(r.ctx_parcels),
       },
     };
   }
@@ -211,9 +257,12 @@ export class NotificationPlanner {
     return out;
   }
 
-  /** Sorts decisions into creates and cancels, logging skips; creates join the history the next change sees. */
+  /**
+   * Sorts decisions into creates and cancels, logging skips; creates join the history the next change sees. A
+   * message an opt-out or a suppression stops (one not sent already) is kept as a skip, for the analytics.
+   */
   private collect(base: PlanBase, shipment: Shipment, decisions: Decision[], context: PlanContext): Plan {
-    const plan: Plan = { base, context, creates: [], cancels: [] };
+    const plan: Plan = { base, context, creates: [], cancels: [], skips: [] };
     for (const decision of decisions) {
       if (decision.action === 'skip') {
         this.logger.debug(
@@ -225,6 +274,13 @@ export class NotificationPlanner {
           },
           'notification skipped',
         );
+        if (decision.channel && decision.type && STOPPED_BY_CUSTOMER.has(decision.reason)) {
+          const { type, channel } = decision;
+          const sent = base.policy.history.some(
+            (e) => e.type === type && e.channel === channel && ALREADY_SENT_STATUSES.includes(e.status),
+          );
+          if (!sent) plan.skips.push({ type, channel, reason: decision.reason });
+        }
       } else if (decision.action === 'cancel') {
         plan.cancels.push(decision);
       } else {
@@ -235,6 +291,7 @@ export class NotificationPlanner {
           status: 'pending',
           createdAt: base.policy.now,
           scheduledFor: decision.scheduledFor,
+          aboutDate: decision.aboutDate ?? null,
         });
       }
     }
@@ -258,7 +315,9 @@ interface ContextRow {
     status: NotificationStatus;
     createdAt: string;
     scheduledFor: string;
+    aboutDate: string | null;
   }[];
+  ctx_parcels: unknown;
 }
 
 export interface PlanBase {
@@ -274,4 +333,9 @@ export interface Plan {
   context: PlanContext;
   creates: CreateDecision[];
   cancels: CancelDecision[];
+  /** Messages an opt-out or a suppression stopped: recorded (notification_skips), never sent. */
+  skips: Omit<SkippedRow, 'shipment_id'>[];
 }
+
+/** The skip reasons that are the customer's (or their address's) say, counted as opted out by the analytics. */
+const STOPPED_BY_CUSTOMER = new Set<string>(['opted_out', 'suppressed_sms', 'suppressed_email']);

@@ -1,8 +1,11 @@
 import type { CanonicalStatus, ExceptionReason, ShipmentDomainEvent } from '../shared/tracking.types';
 import { DEFAULT_NOTIFICATION_CONFIG, type NotificationConfig } from '../config/notification-config';
 import {
+  ARRIVING_TOMORROW_WINDOW,
+  decideArrivingTomorrow,
   decideNotifications,
   decidePickupReminder,
+  type ArrivingTomorrowInput,
   sendTimeVerdict,
   type SendTimeInput,
   notificationTypeForChange,
@@ -13,6 +16,8 @@ import {
   type PolicyInput,
 } from './notification-policy';
 import type { Channel, NotificationStatus, NotificationType } from '../shared/notification.types';
+import type { SiblingParcel } from './message-variables';
+import { parseNotifyChannels } from '../config/notification-config';
 
 const NY = 'America/New_York';
 /** 10:00 EDT: outside quiet hours in New York. */
@@ -603,7 +608,7 @@ describe('decideNotifications', () => {
     });
 
     it('a delay decided while "on its way" still waits replaces it: one message, the latest truth', () => {
-      expect(SUPERSEDES.delayed).toEqual(['shipped']);
+      expect(SUPERSEDES.delayed).toEqual(['shipped', 'arriving_tomorrow', 'stalled']);
       const history = [row('shipped', 'email', 'pending'), row('shipped', 'sms', 'sent')];
       expect(decideNotifications(input(delayedEvent, { history }))).toEqual([
         { action: 'cancel', notificationType: 'shipped', reason: 'superseded' },
@@ -635,6 +640,9 @@ describe('decideNotifications', () => {
           'delivered',
           'delayed',
           'exception',
+          'arriving_tomorrow',
+          'stalled',
+          'order_complete',
         ].sort(),
       );
     });
@@ -974,15 +982,15 @@ describe('a delay is a later date, never the same one', () => {
     expect(decideNotifications(input(change))).toEqual([skip('delayed', null, 'not_a_delay')]);
   });
 
-  it('announces a later day, and a no-scan delay that has no day at all', () => {
+  it('announces a later day; a silence (no-scan check) is told as stalled, never also as delayed', () => {
     expect(decideNotifications(input(delayedEvent))).toEqual([
       create('delayed', 'sms', at),
       create('delayed', 'email', at),
     ]);
     const noScan: ShipmentDomainEvent = { kind: 'delayed', previous: null, current: null, cause: 'no_scan' };
     expect(decideNotifications(input(noScan))).toEqual([
-      create('delayed', 'sms', at),
-      create('delayed', 'email', at),
+      create('stalled', 'sms', at),
+      create('stalled', 'email', at),
     ]);
   });
 });
@@ -1107,5 +1115,361 @@ describe('sendTimeVerdict: still true when it goes out', () => {
 
   it('leaves a resend to the person who asked for it', () => {
     expect(verdict('out_for_delivery', 'delivered', { isResend: true })).toBeNull();
+  });
+});
+
+describe('stalled: the silence of the scheduled no-scan check', () => {
+  const noScan: ShipmentDomainEvent = { kind: 'delayed', previous: null, current: null, cause: 'no_scan' };
+  const at = plus(T0, 60);
+
+  it('is its own type, on text and email by default', () => {
+    expect(notificationTypeForChange(noScan)).toBe('stalled');
+    expect(notificationTypeForChange(delayedEvent)).toBe('delayed');
+    expect(creates(decideNotifications(input(noScan)))).toEqual(['stalled/sms', 'stalled/email']);
+  });
+
+  it('switched off, the silence is not told as "running late" instead', () => {
+    const channels = parseNotifyChannels('stalled=off');
+    if (!channels.ok) throw new Error(channels.errors.join());
+    expect(decideNotifications(input(noScan, { config: withConfig({ channels: channels.value }) }))).toEqual([
+      skip('stalled', null, 'type_disabled'),
+    ]);
+  });
+
+  it('is told once per shipment, and not about a parcel already delivered', () => {
+    const history = [row('stalled', 'sms', 'sent'), row('stalled', 'email', 'delivered')];
+    expect(decideNotifications(input(noScan, { history }))).toEqual([
+      skip('stalled', 'sms', 'already_sent'),
+      skip('stalled', 'email', 'already_sent'),
+    ]);
+    const delivered = input(noScan);
+    delivered.shipment.status = 'delivered';
+    expect(decideNotifications(delivered)).toEqual([skip('stalled', null, 'shipment_delivered')]);
+  });
+
+  it('a later carrier delay, or the parcel moving on, replaces a stalled message still waiting', () => {
+    const history = [row('stalled', 'sms', 'queued', T0, plus(T0, 8 * 3600))];
+    expect(decideNotifications(input(delayedEvent, { history }))).toContainEqual(cancel('stalled'));
+    expect(
+      decideNotifications(input(statusChanged('in_transit', 'out_for_delivery'), { history })),
+    ).toContainEqual(cancel('stalled'));
+    expect(decideNotifications(input(noScan, { history: [row('shipped', 'email', 'pending')] }))).toEqual([
+      cancel('shipped'),
+      create('stalled', 'sms', at),
+      create('stalled', 'email', at),
+    ]);
+  });
+
+  it('is dropped at send time when a scan came in since it was decided, or the parcel reached a pickup point', () => {
+    const base: SendTimeInput = {
+      type: 'stalled',
+      isResend: false,
+      shipment: { status: 'in_transit', collectedAtPickup: false },
+      delayIsNews: true,
+      pickupNoticePending: false,
+      scannedSinceDecided: false,
+    };
+    expect(sendTimeVerdict(base)).toBeNull();
+    expect(sendTimeVerdict({ ...base, scannedSinceDecided: true })).toEqual({
+      status: 'cancelled',
+      reason: 'superseded',
+    });
+    expect(
+      sendTimeVerdict({ ...base, shipment: { status: 'available_for_pickup', collectedAtPickup: false } }),
+    ).toEqual({ status: 'cancelled', reason: 'superseded' });
+  });
+});
+
+describe('arriving tomorrow (scheduled check, morning window)', () => {
+  // T0 is Monday 15 June 2026, 10:00 in New York: inside the 09:00–11:00 window.
+  const tomorrow = '2026-06-16';
+  const arriving = (overrides: Partial<ArrivingTomorrowInput> = {}): ArrivingTomorrowInput => {
+    const base = input(statusChanged('pre_transit', 'in_transit'));
+    return {
+      customer: base.customer,
+      preferences: base.preferences,
+      suppressions: base.suppressions,
+      history: [],
+      config: base.config,
+      now: T0,
+      shipment: { id: 'shp_1', status: 'in_transit' },
+      expectedOn: tomorrow,
+      ...overrides,
+    };
+  };
+  const dated = (
+    channel: Channel,
+    scheduledFor: Date,
+    aboutDate = tomorrow,
+    quietHoursDelayed = false,
+  ): Decision => ({
+    action: 'create',
+    type: 'arriving_tomorrow',
+    channel,
+    scheduledFor,
+    quietHoursDelayed,
+    aboutDate,
+  });
+
+  it('inside the window: now, on both channels, about that day', () => {
+    expect(ARRIVING_TOMORROW_WINDOW).toEqual({ start: { hour: 9, minute: 0 }, end: { hour: 11, minute: 0 } });
+    expect(decideArrivingTomorrow(arriving())).toEqual([dated('sms', T0), dated('email', T0)]);
+  });
+
+  it('decided before the window: planned for 09:00 local; after it: not at all', () => {
+    const early = new Date('2026-06-15T06:15:00Z'); // 02:15 EDT
+    const nine = new Date('2026-06-15T13:00:00Z');
+    expect(decideArrivingTomorrow(arriving({ now: early }))).toEqual([
+      dated('sms', nine),
+      dated('email', nine),
+    ]);
+    const eleven = new Date('2026-06-15T15:00:00Z');
+    expect(decideArrivingTomorrow(arriving({ now: eleven }))).toEqual([
+      skip('arriving_tomorrow', null, 'morning_window_passed'),
+    ]);
+    expect(decideArrivingTomorrow(arriving({ now: plus(eleven, -1) }))).toEqual([
+      dated('sms', plus(eleven, -1)),
+      dated('email', plus(eleven, -1)),
+    ]);
+  });
+
+  it("counts tomorrow and the window in the customer's zone", () => {
+    const tokyo = { hasEmail: true, hasPhone: true, timeZone: 'Asia/Tokyo' };
+    // 14:00Z is 23:00 in Tokyo: its morning is over.
+    expect(decideArrivingTomorrow(arriving({ customer: tokyo }))).toEqual([
+      skip('arriving_tomorrow', null, 'morning_window_passed'),
+    ]);
+    const nineThirtyTokyo = new Date('2026-06-15T00:30:00Z');
+    expect(decideArrivingTomorrow(arriving({ customer: tokyo, now: nineThirtyTokyo }))).toEqual([
+      dated('sms', nineThirtyTokyo),
+      dated('email', nineThirtyTokyo),
+    ]);
+    // The same instant is still Sunday evening in New York: the 16th is not tomorrow there.
+    expect(decideArrivingTomorrow(arriving({ now: nineThirtyTokyo }))).toEqual([
+      skip('arriving_tomorrow', null, 'not_arriving_tomorrow'),
+    ]);
+  });
+
+  it('only when the expected day is tomorrow', () => {
+    for (const expectedOn of ['2026-06-15', '2026-06-17', null])
+      expect(decideArrivingTomorrow(arriving({ expectedOn }))).toEqual([
+        skip('arriving_tomorrow', null, 'not_arriving_tomorrow'),
+      ]);
+  });
+
+  it.each<CanonicalStatus>([
+    'out_for_delivery',
+    'delivered',
+    'available_for_pickup',
+    'exception',
+    'attempt_failed',
+  ])('not for a parcel that is %s', (status) => {
+    expect(decideArrivingTomorrow(arriving({ shipment: { id: 'shp_1', status } }))).toEqual([
+      skip('arriving_tomorrow', null, 'not_on_its_way'),
+    ]);
+  });
+
+  it('not after a return', () => {
+    expect(decideArrivingTomorrow(arriving({ shipment: { id: 'shp_1', status: 'returned' } }))).toEqual([
+      skip('arriving_tomorrow', null, 'returned_to_sender'),
+    ]);
+  });
+
+  it('once per day: again only when the date moved and became tomorrow again', () => {
+    const sentFor = (aboutDate: string, status: NotificationStatus = 'sent') =>
+      (['sms', 'email'] as const).map((channel) => ({
+        ...row('arriving_tomorrow', channel, status),
+        aboutDate,
+      }));
+    expect(decideArrivingTomorrow(arriving({ history: sentFor(tomorrow) }))).toEqual([
+      skip('arriving_tomorrow', 'sms', 'already_sent'),
+      skip('arriving_tomorrow', 'email', 'already_sent'),
+    ]);
+    // Announced for the 12th, which slipped: the 16th is news.
+    expect(decideArrivingTomorrow(arriving({ history: sentFor('2026-06-12') }))).toEqual([
+      dated('sms', T0),
+      dated('email', T0),
+    ]);
+    // A cancelled one was never received.
+    expect(decideArrivingTomorrow(arriving({ history: sentFor(tomorrow, 'cancelled') }))).toEqual([
+      dated('sms', T0),
+      dated('email', T0),
+    ]);
+  });
+
+  it('quiet hours still hold the text; email is never held', () => {
+    const config = withConfig({
+      quietHours: { default: { start: '21:00', end: '09:30' }, perType: {} },
+    });
+    const early = new Date('2026-06-15T06:15:00Z');
+    expect(decideArrivingTomorrow(arriving({ now: early, config }))).toEqual([
+      dated('sms', new Date('2026-06-15T13:30:00Z'), tomorrow, true),
+      dated('email', new Date('2026-06-15T13:00:00Z')),
+    ]);
+  });
+
+  it('opt-outs, suppressions and missing contacts win, per channel', () => {
+    expect(
+      decideArrivingTomorrow(
+        arriving({
+          preferences: { optOuts: [{ type: 'arriving_tomorrow', channel: 'sms' }] },
+          suppressions: { sms: false, email: true },
+        }),
+      ),
+    ).toEqual([
+      skip('arriving_tomorrow', 'sms', 'opted_out'),
+      skip('arriving_tomorrow', 'email', 'suppressed_email'),
+    ]);
+  });
+
+  it('is replaced by what happens next: out for delivery, a delay, a pickup point', () => {
+    const history = [{ ...row('arriving_tomorrow', 'sms', 'queued'), aboutDate: tomorrow }];
+    for (const change of [
+      statusChanged('in_transit', 'out_for_delivery'),
+      delayedEvent,
+      statusChanged('in_transit', 'available_for_pickup'),
+    ])
+      expect(decideNotifications(input(change, { history }))).toContainEqual(cancel('arriving_tomorrow'));
+  });
+
+  it('is dropped at send time when its day is no longer tomorrow or the carrier now names another', () => {
+    const base: SendTimeInput = {
+      type: 'arriving_tomorrow',
+      isResend: false,
+      shipment: { status: 'in_transit', collectedAtPickup: false },
+      delayIsNews: true,
+      pickupNoticePending: false,
+      arrival: { aboutDate: tomorrow, tomorrow, carrierDate: null },
+    };
+    const dropped = { status: 'cancelled', reason: 'not_arriving_tomorrow' };
+    expect(sendTimeVerdict(base)).toBeNull();
+    expect(
+      sendTimeVerdict({ ...base, arrival: { aboutDate: tomorrow, tomorrow, carrierDate: tomorrow } }),
+    ).toBeNull();
+    expect(
+      sendTimeVerdict({
+        ...base,
+        arrival: { aboutDate: tomorrow, tomorrow: '2026-06-17', carrierDate: null },
+      }),
+    ).toEqual(dropped);
+    expect(
+      sendTimeVerdict({ ...base, arrival: { aboutDate: tomorrow, tomorrow, carrierDate: '2026-06-18' } }),
+    ).toEqual(dropped);
+    expect(
+      sendTimeVerdict({ ...base, shipment: { status: 'out_for_delivery', collectedAtPickup: false } }),
+    ).toEqual({ status: 'cancelled', reason: 'superseded' });
+  });
+});
+
+describe('order complete: the last parcel of a split order', () => {
+  const at = plus(T0, 60);
+  const parcel = (
+    id: string,
+    status: CanonicalStatus,
+    deliveredAt: Date | null,
+    created: number,
+  ): SiblingParcel => ({
+    id,
+    status,
+    deliveredAt,
+    createdAt: plus(T0, -10 * DAY + created),
+    trackingNumber: `TN-${id}`,
+  });
+  const deliveredChange = statusChanged('out_for_delivery', 'delivered');
+  const lastOfTwo = [parcel('shp_0', 'delivered', plus(T0, -DAY), 0), parcel('shp_1', 'delivered', T0, 1)];
+  const withChannels = (raw: string) => {
+    const channels = parseNotifyChannels(raw);
+    if (!channels.ok) throw new Error(channels.errors.join());
+    return withConfig({ channels: channels.value });
+  };
+
+  const siblingsDelivered = (ids: string[]): Decision => ({
+    action: 'cancel',
+    notificationType: 'delivered',
+    reason: 'superseded',
+    siblingShipmentIds: ids,
+  });
+
+  it('replaces the delivered message of the last parcel (email by default): one message, never both', () => {
+    expect(decideNotifications(input(deliveredChange, { parcels: lastOfTwo }))).toEqual([
+      siblingsDelivered(['shp_0']),
+      create('order_complete', 'email', at),
+    ]);
+  });
+
+  it("cancels the earlier parcels' delivered messages still waiting: it says they arrived too", () => {
+    const three = [parcel('shp_2', 'delivered', plus(T0, -30), 2), ...lastOfTwo];
+    expect(decideNotifications(input(deliveredChange, { parcels: three }))).toContainEqual(
+      siblingsDelivered(['shp_2', 'shp_0']),
+    );
+    // Not when no order_complete is created (off on every channel): each parcel keeps its own message.
+    const config = withChannels('order_complete=off');
+    expect(
+      decideNotifications(input(deliveredChange, { parcels: lastOfTwo, config })).filter(
+        (d) => d.action === 'cancel',
+      ),
+    ).toEqual([]);
+  });
+
+  it('cancels what the delivery makes false, like delivered does', () => {
+    const history = [row('out_for_delivery', 'sms', 'queued'), row('arriving_tomorrow', 'email', 'pending')];
+    expect(decideNotifications(input(deliveredChange, { parcels: lastOfTwo, history }))).toEqual([
+      cancel('arriving_tomorrow'),
+      cancel('out_for_delivery'),
+      siblingsDelivered(['shp_0']),
+      create('order_complete', 'email', at),
+    ]);
+  });
+
+  it('is not for an order with a parcel still on its way, nor for a single parcel', () => {
+    const firstOfTwo = [parcel('shp_0', 'in_transit', null, 0), parcel('shp_1', 'delivered', T0, 1)];
+    expect(creates(decideNotifications(input(deliveredChange, { parcels: firstOfTwo })))).toEqual([
+      'delivered/email',
+    ]);
+    expect(creates(decideNotifications(input(deliveredChange, { parcels: [lastOfTwo[1]] })))).toEqual([
+      'delivered/email',
+    ]);
+    expect(creates(decideNotifications(input(deliveredChange)))).toEqual(['delivered/email']);
+  });
+
+  it('channel by channel: delivered (saying the order is complete) where order_complete does not go', () => {
+    const config = withChannels('delivered=email,sms');
+    expect(creates(decideNotifications(input(deliveredChange, { parcels: lastOfTwo, config })))).toEqual([
+      'order_complete/email',
+      'delivered/sms',
+    ]);
+    const optedOut = { optOuts: [{ type: 'order_complete' as const, channel: 'email' as const }] };
+    expect(
+      creates(decideNotifications(input(deliveredChange, { parcels: lastOfTwo, preferences: optedOut }))),
+    ).toEqual(['delivered/email']);
+    expect(
+      creates(
+        decideNotifications(
+          input(deliveredChange, { parcels: lastOfTwo, config: withChannels('order_complete=off') }),
+        ),
+      ),
+    ).toEqual(['delivered/email']);
+  });
+
+  it('collection at a pickup point completes the order too', () => {
+    const collected = statusChanged('available_for_pickup', 'delivered', { collectedAtPickup: true });
+    expect(creates(decideNotifications(input(collected, { parcels: lastOfTwo })))).toEqual([
+      'order_complete/email',
+    ]);
+  });
+
+  it('is true at send time only while the parcel is delivered', () => {
+    const base: SendTimeInput = {
+      type: 'order_complete',
+      isResend: false,
+      shipment: { status: 'delivered', collectedAtPickup: false },
+      delayIsNews: true,
+      pickupNoticePending: false,
+    };
+    expect(sendTimeVerdict(base)).toBeNull();
+    expect(sendTimeVerdict({ ...base, shipment: { status: 'returned', collectedAtPickup: false } })).toEqual({
+      status: 'skipped',
+      reason: 'returned_to_sender',
+    });
   });
 });

@@ -12,8 +12,14 @@
  *   out_for_delivery → out_for_delivery; attempt_failed → delivery_attempt_failed;
  *   available_for_pickup → available_for_pickup; delivered → delivered (collection at a pickup point is the
  *   same type, the template branches on `collectedAtPickup`); exception → exception, or delayed when the
- *   reason is `delayed`; returned → returned_to_sender; the `delayed` domain event → delayed.
+ *   reason is `delayed`; returned → returned_to_sender; the `delayed` domain event → delayed, except the silence
+ *   of the scheduled no-scan check (cause `no_scan`) → stalled: one silence is told once, as "stalled", never also
+ *   as "running late" (a carrier's own delay, or a later date, stays `delayed`).
  *   Nothing for pre_transit, unknown, cancelled, other moves into in_transit, or `eta_changed`.
+ *   The delivery of the last parcel of an order shipped in several parcels → order_complete instead of delivered,
+ *   on each channel that sends order_complete and the customer did not opt out of; delivered on the others (its
+ *   text then says the order is complete, issue 16). The customer never gets both for that parcel, and an earlier
+ *   parcel's delivered message still waiting is cancelled (order_complete says those parcels arrived too).
  *
  * Rules, in the order they apply:
  * 1. Returned to sender is the last word: once the shipment is returned, or a returned_to_sender
@@ -52,6 +58,13 @@
  * - Example: shipped at 10:00:00 (email scheduled 10:01:00), out for delivery at 10:00:20 → cancel shipped,
  *   create out_for_delivery SMS and email scheduled 10:01:20. The customer hears only "out for delivery".
  *
+ * Arriving tomorrow (`decideArrivingTomorrow`, for the scheduled check): the parcel is still on its way (not out for
+ * delivery, delivered, at a pickup point, in exception) and its expected day (the carrier's date, or our most likely
+ * date where the carrier has none) is tomorrow in the customer's zone → create, planned inside the morning window
+ * (ARRIVING_TOMORROW_WINDOW, 09:00–11:00 local): at its start when decided earlier, at once inside it, never after
+ * it (`morning_window_passed`: the out-for-delivery message follows the next morning). No debounce; quiet hours
+ * still apply to SMS. Once per shipment, channel and day (`aboutDate`): announced again only for another day.
+ *
  * Pickup reminder (`decidePickupReminder`, for the scheduled check): the shipment has been
  * available_for_pickup for at least `config.pickupReminderAfterDays` days and is not collected, and no
  * reminder exists for that channel → create, scheduled at `now` (no debounce; quiet hours still apply to SMS), or,
@@ -66,7 +79,9 @@ import {
   type NotificationStatus,
   type NotificationType,
 } from '../shared/notification.types';
-import { nextAllowedSendTime } from '../shared/quiet-hours';
+import { nextAllowedSendTime, resolveTimeZone } from '../shared/quiet-hours';
+import { DateTime } from 'luxon';
+import { parcelPosition, type SiblingParcel } from './message-variables';
 
 export interface NotificationOptOut {
   type: NotificationType | '*';
@@ -79,6 +94,8 @@ export interface NotificationHistoryEntry {
   status: NotificationStatus;
   createdAt: Date;
   scheduledFor: Date;
+  /** The day a dated message is about (arriving_tomorrow); null or absent for the others. */
+  aboutDate?: string | null;
 }
 
 export interface PolicyCustomer {
@@ -96,6 +113,8 @@ export interface PolicyContext {
   history: NotificationHistoryEntry[];
   config: NotificationConfig;
   now: Date;
+  /** Every parcel of the shipment's order, this one included (order_complete); absent or empty = a single parcel. */
+  parcels?: readonly SiblingParcel[];
 }
 
 export interface PolicyInput extends PolicyContext {
@@ -110,6 +129,12 @@ export interface PolicyInput extends PolicyContext {
   };
   /** When the change happened at the carrier, if known. */
   eventOccurredAt: Date | null;
+}
+
+export interface ArrivingTomorrowInput extends PolicyContext {
+  shipment: { id: string; status: CanonicalStatus };
+  /** The day the parcel is expected, in the customer's zone: the carrier's date, else our most likely date. */
+  expectedOn: string | null;
 }
 
 export interface PickupReminderInput extends PolicyContext {
@@ -137,7 +162,10 @@ export type SkipReason =
   | 'no_email'
   | 'not_awaiting_pickup'
   | 'pickup_reminder_too_early'
-  | 'not_a_delay';
+  | 'not_a_delay'
+  | 'not_on_its_way'
+  | 'not_arriving_tomorrow'
+  | 'morning_window_passed';
 
 export interface CreateDecision {
   action: 'create';
@@ -145,6 +173,8 @@ export interface CreateDecision {
   channel: Channel;
   scheduledFor: Date;
   quietHoursDelayed: boolean;
+  /** The day a dated message is about (arriving_tomorrow). */
+  aboutDate?: string;
 }
 
 export interface SkipDecision {
@@ -160,6 +190,8 @@ export interface CancelDecision {
   action: 'cancel';
   notificationType: NotificationType;
   reason: 'superseded';
+  /** The other parcels of the order whose waiting messages of that type to cancel; absent = this shipment's. */
+  siblingShipmentIds?: string[];
 }
 
 export type Decision = CreateDecision | SkipDecision | CancelDecision;
@@ -178,27 +210,69 @@ export const ALREADY_SENT_STATUSES: readonly NotificationStatus[] = [
 export const CANCELLABLE_STATUSES: readonly NotificationStatus[] = ['pending', 'queued'];
 
 /** Pending notifications of the listed types are obsolete once the key type is decided. */
+const DELIVERED_SUPERSEDES: readonly NotificationType[] = [
+  'shipped',
+  'arriving_tomorrow',
+  'delayed',
+  'stalled',
+  'out_for_delivery',
+  'delivery_attempt_failed',
+  'available_for_pickup',
+  'pickup_reminder',
+  'exception',
+];
+
 export const SUPERSEDES: Readonly<Record<NotificationType, readonly NotificationType[]>> = {
   shipped: [],
+  // "Arriving tomorrow" says it is on its way too.
+  arriving_tomorrow: ['shipped'],
   // "On its way, expected Monday" and "running late, now Monday" must not both go out: the delay, decided
-  // while the shipped message still waits, says both (it is on its way, and late).
-  delayed: ['shipped'],
+  // while the shipped message still waits, says both (it is on its way, and late). A later day also makes a waiting
+  // "arriving tomorrow" false, and says more than a waiting "no news for a while".
+  delayed: ['shipped', 'arriving_tomorrow', 'stalled'],
+  stalled: ['shipped'],
   pickup_reminder: [],
-  out_for_delivery: ['shipped', 'delayed', 'delivery_attempt_failed', 'exception'],
-  delivery_attempt_failed: ['shipped', 'delayed', 'out_for_delivery'],
-  available_for_pickup: ['shipped', 'delayed', 'out_for_delivery', 'delivery_attempt_failed', 'exception'],
-  exception: ['shipped', 'delayed', 'out_for_delivery', 'delivery_attempt_failed'],
-  delivered: [
+  out_for_delivery: [
     'shipped',
+    'arriving_tomorrow',
     'delayed',
-    'out_for_delivery',
+    'stalled',
     'delivery_attempt_failed',
-    'available_for_pickup',
-    'pickup_reminder',
     'exception',
   ],
+  delivery_attempt_failed: ['shipped', 'arriving_tomorrow', 'delayed', 'stalled', 'out_for_delivery'],
+  available_for_pickup: [
+    'shipped',
+    'arriving_tomorrow',
+    'delayed',
+    'stalled',
+    'out_for_delivery',
+    'delivery_attempt_failed',
+    'exception',
+  ],
+  exception: [
+    'shipped',
+    'arriving_tomorrow',
+    'delayed',
+    'stalled',
+    'out_for_delivery',
+    'delivery_attempt_failed',
+  ],
+  delivered: DELIVERED_SUPERSEDES,
+  // It replaces the last parcel's delivered message, so it makes the same messages false.
+  order_complete: DELIVERED_SUPERSEDES,
   returned_to_sender: NOTIFICATION_TYPES.filter((type) => type !== 'returned_to_sender'),
 };
+
+/**
+ * When `arriving_tomorrow` goes out, in the customer's zone: planned for the start of the window, sent at once inside
+ * it, not at all after it. A morning message leaves the day to arrange a safe place or a neighbour; later in the
+ * day the out-for-delivery message of the next morning says as much.
+ */
+export const ARRIVING_TOMORROW_WINDOW = { start: { hour: 9, minute: 0 }, end: { hour: 11, minute: 0 } };
+
+/** Statuses in which a parcel is still on its way, so "arriving tomorrow" can be true. */
+const ON_ITS_WAY: readonly CanonicalStatus[] = ['pre_transit', 'in_transit', 'unknown'];
 
 /** A reminder decided while its notice still waits goes this long after the notice. */
 export const REMINDER_AFTER_NOTICE_MS = 60_000;
@@ -216,13 +290,13 @@ function isLater(current: string | null, previous: string | null): boolean {
 }
 
 /** Types whose pending predecessors are false once they are decided, so they cancel even when not sent. */
-const FINAL_TYPES: readonly NotificationType[] = ['delivered', 'returned_to_sender'];
+const FINAL_TYPES: readonly NotificationType[] = ['delivered', 'order_complete', 'returned_to_sender'];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The one notification type a change calls for, or null. */
 export function notificationTypeForChange(change: ShipmentDomainEvent): NotificationType | null {
-  if (change.kind === 'delayed') return 'delayed';
+  if (change.kind === 'delayed') return change.cause === 'no_scan' ? 'stalled' : 'delayed';
   if (change.kind !== 'status_changed') return null;
   switch (change.to) {
     case 'in_transit':
@@ -269,10 +343,67 @@ export function decideNotifications(input: PolicyInput): Decision[] {
   if (change.kind === 'delayed' && !isLater(change.current, change.previous)) return skipAll('not_a_delay');
 
   const sendAt = new Date(input.now.getTime() + input.config.debounceSeconds * 1000);
-  const perChannel = channelDecisions(type, sendAt, input);
+  const perChannel =
+    type === 'delivered' && completesSplitOrder(shipment.id, input.parcels)
+      ? [
+          ...channelDecisions('order_complete', sendAt, input, { only: (c) => takesOrderComplete(c, input) }),
+          ...channelDecisions('delivered', sendAt, input, { only: (c) => !takesOrderComplete(c, input) }),
+        ]
+      : channelDecisions(type, sendAt, input);
   const creates = perChannel.some((decision) => decision.action === 'create');
   const cancels = creates || FINAL_TYPES.includes(type) ? supersededBy(type, history) : [];
-  return [...cancels, ...perChannel];
+  // "All parcels delivered" says the earlier parcels arrived too: their delivered messages still waiting (debounce)
+  // would repeat it a minute apart, so they are cancelled (conditionally: one already claimed is sent).
+  const completes = perChannel.some((d) => d.action === 'create' && d.type === 'order_complete');
+  const siblings = completes
+    ? (input.parcels ?? []).filter((p) => p.id !== shipment.id).map((p) => p.id)
+    : [];
+  const siblingCancels: CancelDecision[] = siblings.length
+    ? [
+        {
+          action: 'cancel',
+          notificationType: 'delivered',
+          reason: 'superseded',
+          siblingShipmentIds: siblings,
+        },
+      ]
+    : [];
+  return [...cancels, ...siblingCancels, ...perChannel];
+}
+
+/** This parcel's delivery is the last of an order shipped in several parcels: every parcel is now delivered. */
+export function completesSplitOrder(
+  shipmentId: string,
+  parcels: readonly SiblingParcel[] | undefined,
+): boolean {
+  if (!parcels || parcels.length < 2) return false;
+  return parcelPosition(shipmentId, parcels).completesOrder;
+}
+
+/** The channel sends order_complete (configured, and the customer did not opt out of it there). */
+function takesOrderComplete(channel: Channel, ctx: PolicyContext): boolean {
+  return ctx.config.channels.order_complete.includes(channel) && !optedOut('order_complete', channel, ctx);
+}
+
+export function decideArrivingTomorrow(input: ArrivingTomorrowInput): Decision[] {
+  const { shipment, history, now } = input;
+  const type: NotificationType = 'arriving_tomorrow';
+  const skip = (reason: SkipReason): Decision[] => [{ action: 'skip', type, channel: null, reason }];
+
+  if (shipment.status === 'returned' || history.some((entry) => entry.type === 'returned_to_sender')) {
+    return skip('returned_to_sender');
+  }
+  if (!ON_ITS_WAY.includes(shipment.status)) return skip('not_on_its_way');
+  const local = DateTime.fromJSDate(now, { zone: resolveTimeZone(input.customer.timeZone) });
+  if (!input.expectedOn || input.expectedOn !== local.plus({ days: 1 }).toISODate()) {
+    return skip('not_arriving_tomorrow');
+  }
+  const at = (time: { hour: number; minute: number }) =>
+    local.set({ ...time, second: 0, millisecond: 0 }).toJSDate();
+  const start = at(ARRIVING_TOMORROW_WINDOW.start);
+  if (now.getTime() >= at(ARRIVING_TOMORROW_WINDOW.end).getTime()) return skip('morning_window_passed');
+  const sendAt = now.getTime() < start.getTime() ? start : now;
+  return channelDecisions(type, sendAt, input, { aboutDate: input.expectedOn });
 }
 
 export function decidePickupReminder(input: PickupReminderInput): Decision[] {
@@ -301,16 +432,25 @@ export function decidePickupReminder(input: PickupReminderInput): Decision[] {
   return channelDecisions(type, sendAt, input);
 }
 
-/** Rules 5–7 for one type: a skip for a disabled type, else one decision per enabled channel. */
+/**
+ * Rules 5–7 for one type: a skip for a disabled type, else one decision per enabled channel. `only` narrows the
+ * channels (a type sharing one change with another, channel by channel: no skip when it keeps none); `aboutDate`
+ * makes "already sent" mean "already sent for that day".
+ */
 function channelDecisions(
   type: NotificationType,
   sendAt: Date,
   ctx: PolicyContext,
+  options: { only?: (channel: Channel) => boolean; aboutDate?: string } = {},
 ): Array<CreateDecision | SkipDecision> {
-  const enabled = CHANNELS.filter((channel) => ctx.config.channels[type].includes(channel));
-  if (enabled.length === 0) return [{ action: 'skip', type, channel: null, reason: 'type_disabled' }];
+  const { only, aboutDate } = options;
+  const enabled = CHANNELS.filter(
+    (channel) => ctx.config.channels[type].includes(channel) && (!only || only(channel)),
+  );
+  if (enabled.length === 0)
+    return only ? [] : [{ action: 'skip', type, channel: null, reason: 'type_disabled' }];
   return enabled.map((channel) => {
-    const reason = skipReasonFor(type, channel, ctx);
+    const reason = skipReasonFor(type, channel, ctx, aboutDate);
     if (reason) return { action: 'skip', type, channel, reason };
     const window = channel === 'sms' ? quietWindowFor(ctx.config.quietHours, type) : null;
     const scheduledFor = nextAllowedSendTime(sendAt, ctx.customer.timeZone, window);
@@ -320,22 +460,34 @@ function channelDecisions(
       channel,
       scheduledFor,
       quietHoursDelayed: scheduledFor.getTime() > sendAt.getTime(),
+      ...(aboutDate ? { aboutDate } : {}),
     };
   });
 }
 
-function skipReasonFor(type: NotificationType, channel: Channel, ctx: PolicyContext): SkipReason | null {
-  if (ctx.suppressions[channel]) return channel === 'sms' ? 'suppressed_sms' : 'suppressed_email';
-  const optedOut = ctx.preferences.optOuts.some(
+function optedOut(type: NotificationType, channel: Channel, ctx: PolicyContext): boolean {
+  return ctx.preferences.optOuts.some(
     (optOut) =>
       (optOut.type === '*' || optOut.type === type) && (optOut.channel === '*' || optOut.channel === channel),
   );
-  if (optedOut) return 'opted_out';
+}
+
+function skipReasonFor(
+  type: NotificationType,
+  channel: Channel,
+  ctx: PolicyContext,
+  aboutDate?: string,
+): SkipReason | null {
+  if (ctx.suppressions[channel]) return channel === 'sms' ? 'suppressed_sms' : 'suppressed_email';
+  if (optedOut(type, channel, ctx)) return 'opted_out';
   if (channel === 'sms' && !ctx.customer.hasPhone) return 'no_phone';
   if (channel === 'email' && !ctx.customer.hasEmail) return 'no_email';
   const already = ctx.history.some(
     (entry) =>
-      entry.type === type && entry.channel === channel && ALREADY_SENT_STATUSES.includes(entry.status),
+      entry.type === type &&
+      entry.channel === channel &&
+      ALREADY_SENT_STATUSES.includes(entry.status) &&
+      (aboutDate === undefined || entry.aboutDate === aboutDate),
   );
   return already ? 'already_sent' : null;
 }
@@ -361,12 +513,24 @@ export interface SendTimeInput {
   delayIsNews: boolean;
   /** An available_for_pickup notice of this shipment has not gone out yet (any channel). */
   pickupNoticePending: boolean;
+  /**
+   * For arriving_tomorrow: the day it announces, the customer's tomorrow now, and the carrier's current date when it
+   * has one that is not past. Absent: not checked.
+   */
+  arrival?: { aboutDate: string | null; tomorrow: string; carrierDate: string | null };
+  /** For stalled: a scan reached us after the message was decided (the parcel moved). */
+  scannedSinceDecided?: boolean;
 }
 
 export interface SendTimeVerdict {
   status: 'skipped' | 'cancelled';
   reason:
-    'returned_to_sender' | 'superseded' | 'not_awaiting_pickup' | 'pickup_notice_pending' | 'not_a_delay';
+    | 'returned_to_sender'
+    | 'superseded'
+    | 'not_awaiting_pickup'
+    | 'pickup_notice_pending'
+    | 'not_a_delay'
+    | 'not_arriving_tomorrow';
 }
 
 /**
@@ -376,12 +540,16 @@ export interface SendTimeVerdict {
  */
 const TRUE_WHILE: Readonly<Record<NotificationType, readonly CanonicalStatus[] | null>> = {
   shipped: ['pre_transit', 'in_transit', 'out_for_delivery', 'unknown'],
+  arriving_tomorrow: ON_ITS_WAY,
   out_for_delivery: ['out_for_delivery'],
   delivery_attempt_failed: ['attempt_failed', 'available_for_pickup', 'in_transit', 'exception', 'unknown'],
   available_for_pickup: ['available_for_pickup'],
   pickup_reminder: ['available_for_pickup'],
   delivered: ['delivered'],
+  order_complete: ['delivered'],
   delayed: ['pre_transit', 'in_transit', 'attempt_failed', 'exception', 'unknown'],
+  // The statuses the no-scan check watches: at a pickup point or in exception a parcel is not silently stuck.
+  stalled: ['pre_transit', 'in_transit', 'out_for_delivery', 'attempt_failed', 'unknown'],
   exception: ['exception'],
   returned_to_sender: ['returned'],
 };
@@ -407,5 +575,13 @@ export function sendTimeVerdict(input: SendTimeInput): SendTimeVerdict | null {
   const allowed = TRUE_WHILE[type];
   if (allowed && !allowed.includes(shipment.status)) return { status: 'cancelled', reason: 'superseded' };
   if (type === 'delayed' && !input.delayIsNews) return { status: 'cancelled', reason: 'not_a_delay' };
+  // A scan since "no news for a while" was decided: the parcel moved, the message is false.
+  if (type === 'stalled' && input.scannedSinceDecided) return { status: 'cancelled', reason: 'superseded' };
+  if (type === 'arriving_tomorrow' && input.arrival) {
+    const { aboutDate, tomorrow, carrierDate } = input.arrival;
+    // Held past midnight, or the carrier now names another day: "tomorrow" would be false.
+    if (aboutDate !== tomorrow || (carrierDate !== null && carrierDate !== aboutDate))
+      return { status: 'cancelled', reason: 'not_arriving_tomorrow' };
+  }
   return null;
 }

@@ -8,9 +8,9 @@ import { TrackingLinks } from '../links/tracking-links.service';
 import { CLOCK, type Clock } from '../shared/clock';
 import type { NotificationType, SupportedLocale } from '../shared/notification.types';
 import { TemplateStore } from '../templates/template-store.service';
-import type { TemplateVariables } from '../templates/template-variables';
+import { brandVariables, type TemplateVariables } from '../templates/template-variables';
 import { MessageFactsRepository, shipmentFacts } from './message-facts.repository';
-import { buildTemplateVariables } from './message-variables';
+import { buildTemplateVariables, type SiblingParcel } from './message-variables';
 import {
   CUSTOMERS,
   ORDERS,
@@ -37,9 +37,25 @@ export class NotificationRenderer {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async render(n: Notification, shipment: Shipment, order: Order, customer: Customer): Promise<void> {
+  /** `parcels`: the order's parcels when the caller already read them (the claim does), else read here. */
+  async render(
+    n: Notification,
+    shipment: Shipment,
+    order: Order,
+    customer: Customer,
+    parcels?: SiblingParcel[],
+  ): Promise<void> {
     const template = await this.templates.effective(n.type, n.channel, customer.locale);
-    const vars = await this.variables(shipment, order, customer, template.locale, n.channel, n.type);
+    const vars = await this.variables(
+      shipment,
+      order,
+      customer,
+      template.locale,
+      n.channel,
+      n.type,
+      parcels,
+      n.aboutDate,
+    );
     if (n.channel === 'sms') {
       const sms = this.templates.engine.renderSms(template.parts.body ?? '', vars, this.config.sms.accents);
       Object.assign(n, {
@@ -113,12 +129,16 @@ export class NotificationRenderer {
     locale: TemplateVariables['locale'],
     channel: 'sms' | 'email',
     type?: NotificationType,
+    knownParcels?: SiblingParcel[],
+    /** The day a dated message is about (arriving_tomorrow announces it as the ETA). */
+    aboutDate?: string | null,
   ): Promise<TemplateVariables> {
-    // Only a delay message compares ETAs; the send path of every other type skips the query.
+    // Only a delay message compares ETAs; the send path of every other type skips the query, and the parcels
+    // come with the claim.
     const needsLastTold = !type || type === 'delayed';
     const [lastToldEtaDate, parcels] = await Promise.all([
       needsLastTold ? this.reader.lastToldEtaDate(shipment.id, shipment.orderId) : null,
-      this.reader.orderParcels(shipment),
+      knownParcels ?? this.reader.orderParcels(shipment),
     ]);
     return buildTemplateVariables({
       locale,
@@ -128,11 +148,8 @@ export class NotificationRenderer {
       shipment: shipmentFacts(shipment),
       parcels,
       lastToldEtaDate,
-      brand: {
-        name: this.config.brand.name,
-        supportUrl: this.config.brand.supportUrl,
-        logoUrl: this.config.brand.logoUrl ?? null,
-      },
+      arrivingOn: type === 'arriving_tomorrow' ? (aboutDate ?? null) : null,
+      brand: brandVariables(this.config),
       unsubscribeUrl: channel === 'email' ? this.unsubscribe.url(customer.id, 'shipping_updates') : null,
       trackingPageUrl: shipment.linkRef ? this.links.urlFor(shipment.linkRef, channel) : null,
     });

@@ -31,12 +31,14 @@ export function sendingLeaseMs(config: AppConfig): number {
   return (config.notifications.sendingLeaseSeconds ?? SENDING_LEASE_MS / 1000) * 1000;
 }
 export const SMS_FALLBACK_TYPES = new Set([
+  'arriving_tomorrow',
   'out_for_delivery',
   'delivery_attempt_failed',
   'available_for_pickup',
   'pickup_reminder',
   'exception',
   'delayed',
+  'stalled',
   'returned_to_sender',
 ]);
 
@@ -74,9 +76,9 @@ export class NotificationSender {
   async process(notificationId: string, isLastAttempt: boolean): Promise<SendOutcome> {
     const claimed = await this.claims.call(notificationId);
     if (!claimed) return 'not_claimed';
-    const { notification: n, shipment, order, customer, suppressed } = claimed;
+    const { notification: n, shipment, order, customer, suppressed, parcels } = claimed;
 
-    const unwanted = await this.check.stillWanted(n, shipment);
+    const unwanted = await this.check.stillWanted(n, shipment, customer.timeZone, this.clock.now());
     if (unwanted) return this.outcomes.finish(n, unwanted.status, unwanted.reason);
     const address = n.channel === 'sms' ? customer.phone : customer.email;
     if (!address) return this.outcomes.finish(n, 'skipped', n.channel === 'sms' ? 'no_phone' : 'no_email');
@@ -101,7 +103,7 @@ export class NotificationSender {
 
     if (!n.renderedText) {
       try {
-        await this.renderer.render(n, shipment, order, customer);
+        await this.renderer.render(n, shipment, order, customer, parcels);
         this.outcomes.rendered(n);
       } catch (err) {
         this.logger.error({ notificationId: n.id, err: (err as Error).message }, 'render failed');

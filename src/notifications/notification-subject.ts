@@ -1,4 +1,11 @@
-import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../shared/tracking.types';
+import type {
+  CanonicalStatus,
+  Eta,
+  EtaSource,
+  ExceptionReason,
+  PickupPoint,
+  StoredEstimate,
+} from '../shared/tracking.types';
 
 /**
  * What a notification reads of the rows tracking owns (tables `shipments`, `orders`, `customers`, `eta_history`):
@@ -22,6 +29,9 @@ export interface SubjectShipment {
   collectedAtPickup: boolean;
   pickup: PickupPoint | null;
   pickupAvailableAt: Date | null;
+  /** Our estimate and the source shown (issue 20); absent on rows read before they existed. */
+  estimate?: StoredEstimate | null;
+  etaSource?: EtaSource | null;
 }
 
 export interface SubjectOrder {

@@ -9,10 +9,10 @@ import type { Channel, NotificationStatus, NotificationType } from '../shared/no
 // A BRIN index for analytics' incremental refresh, made by a migration (TypeORM cannot declare BRIN).
 @Index('ix_notifications_created_brin', { synchronize: false })
 @Entity('notifications')
-@Index('uq_notifications_once', ['shipmentId', 'type', 'channel'], {
-  unique: true,
-  where: 'resend_of IS NULL AND fallback_of IS NULL',
-})
+// Once per shipment, type and channel, and for a dated message (arriving_tomorrow) once per day as well: unique on
+// (shipment_id, type, channel, coalesce(about_date, '-infinity')) for original messages, made by a migration
+// (TypeORM cannot declare an expression index). It also serves the planner's read of a shipment's history.
+@Index('uq_notifications_once', { synchronize: false })
 @Index('ix_notifications_status_scheduled', ['status', 'scheduledFor'])
 @Index('ix_notifications_customer', ['customerId', 'createdAt'])
 @Index('ix_notifications_order', ['orderId', 'createdAt'])
@@ -44,6 +44,10 @@ export class Notification {
 
   @Column({ name: 'scheduled_for', type: 'timestamptz' })
   scheduledFor: Date;
+
+  /** The day a dated message is about (arriving_tomorrow: the delivery day it announces); null for the others. */
+  @Column({ name: 'about_date', type: 'date', nullable: true })
+  aboutDate: string | null;
 
   @Column({ name: 'quiet_hours_delayed', type: 'boolean', default: false })
   quietHoursDelayed: boolean;

@@ -21,6 +21,7 @@ import {
   type SubjectShipment,
 } from './notification-subject';
 import { Notification } from './notification.entity';
+import type { SiblingParcel } from './message-variables';
 
 /** A claimed notification with what its send reads: shipment, order, customer, and whether the address is suppressed. */
 export interface ClaimedNotification {
@@ -30,6 +31,8 @@ export interface ClaimedNotification {
   customer: SubjectCustomer;
   /** The address this notification goes to is suppressed on its channel. */
   suppressed: boolean;
+  /** Every parcel of the order, read in the claim (a message names "parcel 1 of 2" and "order complete"). */
+  parcels: SiblingParcel[];
 }
 
 /** One `sent` outcome, as the batch statement reads it (json_to_recordset). */
@@ -63,6 +66,16 @@ export interface PlannedRow {
   quiet_hours_delayed: boolean;
   event_received_at: string;
   locale: string;
+  /** The day a dated message is about (arriving_tomorrow); null for every other type. */
+  about_date: string | null;
+}
+
+/** A message an opt-out or a suppression stopped when it would have been planned (see NotificationSkip). */
+export interface SkippedRow {
+  shipment_id: string;
+  type: NotificationType;
+  channel: Channel;
+  reason: string;
 }
 
 /** Notifications of a type to cancel for a shipment because a newer change superseded them. */
@@ -101,16 +114,27 @@ export class NotificationRepository implements DeliveryReceiptHandler {
   }
 
   /**
-   * Insert planned, cancel superseded: one statement inside the caller's transaction. ON CONFLICT DO NOTHING
-   * against the once-per-type index drops what already exists. Returns the rows inserted.
+   * Insert planned, cancel superseded, record what an opt-out stopped (notification_skips, once per shipment,
+   * type and channel): one statement inside the caller's transaction. ON CONFLICT DO NOTHING against the
+   * once-per-type index drops what already exists. Returns the rows inserted.
    */
   async insertPlanned(
     manager: EntityManager,
     creates: PlannedRow[],
     cancels: SupersededRow[],
+    skips: SkippedRow[] = [],
   ): Promise<{ id: string; shipment_id: string; type: NotificationType; channel: Channel }[]> {
     const sql = new SqlParams();
     const ctes: string[] = [];
+    if (skips.length) {
+      ctes.push(
+        `INSERT INTO notification_skips (shipment_id, type, channel, reason)
+         SELECT k.shipment_id, k.type, k.channel, k.reason
+           FROM json_to_recordset(${sql.add(JSON.stringify(skips), 'json')})
+                AS k(shipment_id uuid, type text, channel text, reason text)
+         ON CONFLICT DO NOTHING`,
+      );
+    }
     if (cancels.length) {
       ctes.push(
         `UPDATE notifications n SET status = 'cancelled', status_reason = c.reason, updated_at = now()
@@ -124,12 +148,13 @@ export class NotificationRepository implements DeliveryReceiptHandler {
     }
     const insert = `INSERT INTO notifications
          (shipment_id, order_id, customer_id, type, channel, status, scheduled_for, quiet_hours_delayed,
-          event_received_at, locale)
+          event_received_at, locale, about_date)
        SELECT x.shipment_id, x.order_id, x.customer_id, x.type, x.channel, ${sql.add(INITIAL_STATUS)}, x.scheduled_for,
-              x.quiet_hours_delayed, x.event_received_at, x.locale
+              x.quiet_hours_delayed, x.event_received_at, x.locale, x.about_date
          FROM json_to_recordset(${sql.add(JSON.stringify(creates), 'json')}) AS x(
                 shipment_id uuid, order_id uuid, customer_id uuid, type text, channel text,
-                scheduled_for timestamptz, quiet_hours_delayed boolean, event_received_at timestamptz, locale text)
+                scheduled_for timestamptz, quiet_hours_delayed boolean, event_received_at timestamptz, locale text,
+                about_date date)
        ON CONFLICT DO NOTHING
        RETURNING id, shipment_id, type, channel`;
     const statement = ctes.length
@@ -199,7 +224,11 @@ export class NotificationRepository implements DeliveryReceiptHandler {
                        WHERE x.lifted_at IS NULL AND x.channel = n.channel
                          AND x.address = CASE WHEN n.channel = 'sms' THEN ${normalisedAddressSql('sms', 'o.contact_phone')}
                                              ELSE ${normalisedAddressSql('email', 'o.contact_email')} END)
-                AS suppressed
+                AS suppressed,
+              (SELECT coalesce(json_agg(json_build_object('id', p.id, 'status', p.status,
+                        'deliveredAt', p.delivered_at, 'createdAt', p.created_at,
+                        'trackingNumber', p.tracking_number)), '[]'::json)
+                 FROM shipments p WHERE p.order_id = n.order_id) AS parcels
          FROM claimed n
          JOIN shipments s ON s.id = n.shipment_id
          JOIN orders o ON o.id = n.order_id
@@ -219,6 +248,7 @@ export class NotificationRepository implements DeliveryReceiptHandler {
         // unsubscribe.
         customer: withOrderContacts(fromRow<SubjectCustomer>(this.dataSource, CUSTOMERS, row, 'c__'), order),
         suppressed: row.suppressed === true,
+        parcels: parcelsFromJson(row.parcels),
       });
     }
     return ids.map((id) => byId.get(id) ?? null);
@@ -382,9 +412,13 @@ const PLAN_CONTEXT_SELECT = `o.id AS ctx_order_id, c.id AS ctx_customer_id, o.co
   COALESCE((SELECT json_agg(json_build_object('type', p.type, 'channel', p.channel))
               FROM customer_preferences p WHERE p.customer_id = c.id AND p.enabled = false), '[]') AS ctx_opt_outs,
   COALESCE((SELECT json_agg(json_build_object('type', n.type, 'channel', n.channel, 'status', n.status,
-                                              'createdAt', n.created_at, 'scheduledFor', n.scheduled_for))
+                                              'createdAt', n.created_at, 'scheduledFor', n.scheduled_for,
+                                              'aboutDate', n.about_date))
               FROM notifications n
-             WHERE n.shipment_id = s.id AND n.resend_of IS NULL AND n.fallback_of IS NULL), '[]') AS ctx_history`;
+             WHERE n.shipment_id = s.id AND n.resend_of IS NULL AND n.fallback_of IS NULL), '[]') AS ctx_history,
+  COALESCE((SELECT json_agg(json_build_object('id', p.id, 'status', p.status, 'deliveredAt', p.delivered_at,
+                                              'createdAt', p.created_at, 'trackingNumber', p.tracking_number))
+              FROM shipments p WHERE p.order_id = s.order_id), '[]') AS ctx_parcels`;
 
 /** Statuses as SQL literals: constant text from the transition table, so each statement keeps one prepared form. */
 function sqlList(statuses: readonly NotificationStatus[]): string {
@@ -402,4 +436,22 @@ function withOrderContacts(customer: SubjectCustomer, order: SubjectOrder): Subj
     country: order.contactCountry,
     postcode: order.contactPostcode,
   });
+}
+
+interface ParcelJson {
+  id: string;
+  status: SiblingParcel['status'];
+  deliveredAt: string | null;
+  createdAt: string;
+  trackingNumber: string;
+}
+
+export function parcelsFromJson(value: unknown): SiblingParcel[] {
+  return ((value as ParcelJson[] | null) ?? []).map((p) => ({
+    id: p.id,
+    status: p.status,
+    deliveredAt: p.deliveredAt ? new Date(p.deliveredAt) : null,
+    createdAt: new Date(p.createdAt),
+    trackingNumber: p.trackingNumber,
+  }));
 }

@@ -25,12 +25,15 @@ const RESENDABLE: ReadonlySet<NotificationStatus> = new Set(['sent', 'delivered'
  */
 const STILL_TRUE: Record<NotificationType, readonly CanonicalStatus[]> = {
   shipped: ['pre_transit', 'in_transit'],
+  arriving_tomorrow: ['pre_transit', 'in_transit'],
   out_for_delivery: ['out_for_delivery'],
   delivery_attempt_failed: ['attempt_failed'],
   available_for_pickup: ['available_for_pickup'],
   pickup_reminder: ['available_for_pickup'],
   delivered: ['delivered'],
+  order_complete: ['delivered'],
   delayed: ['pre_transit', 'in_transit'],
+  stalled: ['pre_transit', 'in_transit'],
   exception: ['exception'],
   returned_to_sender: ['returned'],
 };

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { resolveTimeZone } from '../shared/quiet-hours';
 import { MessageFactsRepository, shipmentFacts } from './message-facts.repository';
-import { delayIsNews } from './message-variables';
+import { customerToday, delayIsNews } from './message-variables';
 import type { SubjectShipment as Shipment } from './notification-subject';
 import { sendTimeVerdict } from './notification-policy';
 import type { Notification } from './notification.entity';
@@ -17,14 +19,24 @@ export class SendTimeCheck {
   async stillWanted(
     n: Notification,
     shipment: Shipment,
+    /** The customer's zone (arriving_tomorrow checks that its day is still tomorrow). */
+    timeZone = 'UTC',
+    now = new Date(),
   ): Promise<{ status: 'skipped' | 'cancelled'; reason: string } | null> {
     if (n.resendOf) return null; // a person asked for it
     const needsLastTold = n.type === 'delayed';
     const needsNotice = n.type === 'pickup_reminder';
-    const [lastTold, noticePending] = await Promise.all([
+    const [lastTold, noticePending, scanned] = await Promise.all([
       needsLastTold ? this.reader.lastToldEtaDate(shipment.id, shipment.orderId) : null,
       needsNotice ? this.reader.pickupNoticePending(shipment.id, shipment.orderId, n.id) : false,
+      n.type === 'stalled' ? this.reader.scannedSince(shipment.id, n.createdAt) : false,
     ]);
+    const today = customerToday(now, timeZone);
+    const tomorrow =
+      DateTime.fromJSDate(now, { zone: resolveTimeZone(timeZone) })
+        .plus({ days: 1 })
+        .toISODate() ?? today;
+    const carrierDate = shipment.eta?.date && shipment.eta.date >= today ? shipment.eta.date : null;
     return sendTimeVerdict({
       type: n.type,
       isResend: false,
@@ -32,6 +44,8 @@ export class SendTimeCheck {
       delayIsNews:
         !needsLastTold || delayIsNews({ lastToldEtaDate: lastTold, shipment: shipmentFacts(shipment) }),
       pickupNoticePending: noticePending,
+      arrival: n.type === 'arriving_tomorrow' ? { aboutDate: n.aboutDate, tomorrow, carrierDate } : undefined,
+      scannedSinceDecided: scanned,
     });
   }
 }

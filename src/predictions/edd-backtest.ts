@@ -7,7 +7,6 @@
  * window each. Errors and widths are in business days (see business-days.ts).
  */
 import { DateTime } from 'luxon';
-import { parseCalendarDate } from '../tracking/eta';
 import { businessIndex } from './business-days';
 import { DeliveryEstimator, EstimatorOptions, LaneFacts, LaneLevel } from './delivery-estimate';
 
@@ -58,6 +57,16 @@ export interface BacktestReport {
 }
 
 export class HistoryFormatError extends Error {}
+
+/**
+ * `YYYY-MM-DD` when the value is a real calendar date (2024-02-30 is not), else null. Tracking's own reader
+ * (tracking/eta.ts) is not imported: tracking depends on predictions, never the reverse.
+ */
+function parseCalendarDate(value: string): string | null {
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return null;
+  return DateTime.fromISO(trimmed, { zone: 'utc' }).isValid ? trimmed : null;
+}
 
 /** An instant and its local calendar date: the date in the string's own offset, else in `zone`. */
 function readInstant(

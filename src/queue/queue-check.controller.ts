@@ -51,7 +51,7 @@ export class QueueCheckController {
   @Roles('admin')
   @ApiOperation({
     summary:
-      'Run a maintenance task now (check-pickup-reminders, check-stale-shipments, sweep-pending); answers its result',
+      'Run a maintenance task now (check-pickup-reminders, check-stale-shipments, check-arriving-tomorrow, sweep-pending); answers its result',
   })
   async runMaintenance(@Param('job') job: string): Promise<{ job: string; result: unknown; tookMs: number }> {
     const task = this.maintenance.get(job as JobName);

@@ -9,7 +9,7 @@ export enum QueueName {
   Sms = 'sms',
   /** One job per notification: render and send by email. */
   Email = 'email',
-  /** Periodic housekeeping: sweeper, stale-shipment and pickup-reminder checks. */
+  /** Periodic housekeeping: sweeper, stale-shipment (stalled), arriving-tomorrow and pickup-reminder checks. */
   Maintenance = 'maintenance',
   /** Outgoing integration webhooks (chat hand-offs). */
   Outbound = 'outbound',
@@ -20,8 +20,10 @@ export enum JobName {
   SweepPending = 'sweep-pending',
   CheckStaleShipments = 'check-stale-shipments',
   CheckPickupReminders = 'check-pickup-reminders',
+  CheckArrivingTomorrow = 'check-arriving-tomorrow',
   DeliverHandoff = 'deliver-handoff',
   RefreshAnalytics = 'refresh-analytics',
+  RefreshEstimateAccuracy = 'refresh-estimate-accuracy',
   DeliverSupportCases = 'deliver-support-cases',
   Ping = 'ping',
 }
@@ -31,8 +33,10 @@ export interface JobPayloads {
   [JobName.SweepPending]: Record<string, never>;
   [JobName.CheckStaleShipments]: Record<string, never>;
   [JobName.CheckPickupReminders]: Record<string, never>;
+  [JobName.CheckArrivingTomorrow]: Record<string, never>;
   [JobName.DeliverHandoff]: { handoffId: string };
   [JobName.RefreshAnalytics]: Record<string, never>;
+  [JobName.RefreshEstimateAccuracy]: Record<string, never>;
   [JobName.DeliverSupportCases]: Record<string, never>;
   [JobName.Ping]: { id: string };
 }

@@ -2,12 +2,15 @@
 
 export const NOTIFICATION_TYPES = [
   'shipped',
+  'arriving_tomorrow',
   'out_for_delivery',
   'delivery_attempt_failed',
   'available_for_pickup',
   'pickup_reminder',
   'delivered',
+  'order_complete',
   'delayed',
+  'stalled',
   'exception',
   'returned_to_sender',
 ] as const;

@@ -57,6 +57,25 @@ export interface Eta {
   windowEnd?: string | null;
 }
 
+/** Where the delivery date a customer is shown comes from: the carrier's ETA, or our own estimate (issue 20). */
+export type EtaSource = 'carrier' | 'estimate';
+
+/**
+ * Our estimated delivery window for a shipment (issue 20), as stored with it: calendar dates in the customer's
+ * zone, when it was made, and which rung of the lane ladder answered from how many past deliveries.
+ */
+export interface StoredEstimate {
+  earliest: string;
+  likely: string;
+  latest: string;
+  /** ISO instant the window was computed (the scan's receipt). */
+  madeAt: string;
+  level: string;
+  basedOn: number;
+  /** The parcel's first carrier scan, as a date in the store's zone: the day its transit counts from. */
+  shippedOn: string;
+}
+
 export interface PickupPoint {
   name: string | null;
   address: string | null;

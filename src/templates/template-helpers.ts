@@ -197,6 +197,22 @@ function formatDay(t: Temporal, ctx: FormatContext, style = 'long'): string {
   return dateTimeFormat(ctx.intlLocale, { ...options, timeZone }).format(date);
 }
 
+/**
+ * Our estimated window (issue 20) as the language writes a range of days: "7–9 December", "7–9 de diciembre",
+ * "7.–9. Dezember"; a one-day window is that day in full.
+ */
+function estimateWindowText(window: { earliest: unknown; latest: unknown }, ctx: FormatContext): string {
+  const earliest = parseTemporal('etaText (earliest)', window.earliest);
+  const latest = parseTemporal('etaText (latest)', window.latest);
+  if (earliest.kind !== 'date' || latest.kind !== 'date')
+    throw new TemplateRenderError('etaText: an estimated window is two calendar dates (YYYY-MM-DD)');
+  if (earliest.iso === latest.iso) return formatDay(earliest, ctx);
+  return dateTimeFormat(ctx.intlLocale, { day: 'numeric', month: 'long', timeZone: 'UTC' }).formatRange(
+    earliest.utcMidnight,
+    latest.utcMidnight,
+  );
+}
+
 function formatClock(t: Temporal, ctx: FormatContext, helper: string): string {
   if (t.kind === 'date') throw new TemplateRenderError(`${helper}: "${t.iso}" is a date without a time`);
   return dateTimeFormat(ctx.intlLocale, {
@@ -308,6 +324,9 @@ export function registerTemplateHelpers(
 
     etaText(eta: unknown, options: HelperOptions) {
       const ctx = context(options, 'etaText');
+      if (eta && typeof eta === 'object' && 'earliest' in eta && 'latest' in eta) {
+        return out(ctx, estimateWindowText(eta as { earliest: unknown; latest: unknown }, ctx));
+      }
       if (!eta || typeof eta !== 'object' || !('date' in eta)) {
         throw new TemplateRenderError(`etaText: expected an ETA object, got ${describe(eta)}`);
       }

@@ -6,6 +6,7 @@
  * Every key is always present (null when unknown) because templates compile in strict mode: a missing key
  * is an error, a null one renders empty and is falsy in `{{#if}}`.
  */
+import type { AppConfig } from '../config/app-config';
 import type { Channel, NotificationType, SupportedLocale } from '../shared/notification.types';
 import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../shared/tracking.types';
 
@@ -14,6 +15,13 @@ export interface TemplateEta {
   date: string;
   windowStart: string | null;
   windowEnd: string | null;
+}
+
+/** Our estimated window (issue 20): calendar dates (YYYY-MM-DD); `{{etaText shipment.estimate}}` gives "7–9 December". */
+export interface TemplateEstimate {
+  earliest: string;
+  likely: string;
+  latest: string;
 }
 
 export interface TemplatePickup {
@@ -53,7 +61,15 @@ export interface TemplateVariables {
     parcel: { number: number; count: number };
     status: CanonicalStatus;
     reason: ExceptionReason | null;
+    /** The carrier's ETA, when that is the date shown (`etaSource` is `carrier`); null otherwise. */
     eta: TemplateEta | null;
+    /**
+     * Where the date shown comes from: `carrier` (its ETA, in `eta`), `estimate` (our window from the store's
+     * own deliveries, in `estimate`, to be worded as an estimate), or null when there is no date to show.
+     */
+    etaSource: 'carrier' | 'estimate' | null;
+    /** Our estimated window, when that is the date shown (`etaSource` is `estimate`); null otherwise. */
+    estimate: TemplateEstimate | null;
     /** The ETA before the latest change (delayed messages compare the two). */
     previousEta: TemplateEta | null;
     pickup: TemplatePickup | null;
@@ -61,12 +77,16 @@ export interface TemplateVariables {
     collectedAtPickup: boolean;
     /** ISO instant of delivery, when delivered. */
     deliveredAt: string | null;
+    /** ISO instant of the carrier's latest scan; null when it has none (the `stalled` message says since when). */
+    lastScanAt: string | null;
   };
   brand: {
     name: string;
     supportUrl: string;
     websiteUrl: string | null;
     logoUrl: string | null;
+    /** The store's returns page (`returns=` of CHAT_HELP_LINKS); null when none is configured. */
+    returnsUrl: string | null;
   };
   /** One-click unsubscribe page for non-essential updates; email only, null for SMS. */
   unsubscribeUrl: string | null;
@@ -138,11 +158,27 @@ const COMMON: readonly TemplateVariableDefinition[] = [
   v('shipment.eta.date', 'date', 'Estimated delivery day (YYYY-MM-DD).'),
   v('shipment.eta.windowStart', 'instant', 'Start of the delivery window.', { nullable: true }),
   v('shipment.eta.windowEnd', 'instant', 'End of the delivery window.', { nullable: true }),
+  v(
+    'shipment.etaSource',
+    'text',
+    "Where the date shown comes from: carrier (the carrier's ETA, in shipment.eta) or estimate (ours, in shipment.estimate).",
+    { nullable: true },
+  ),
+  v(
+    'shipment.estimate',
+    'object',
+    'Our estimated window from past deliveries; `{{etaText shipment.estimate}}` gives e.g. 7–9 December. Word it as an estimate.',
+    { nullable: true },
+  ),
+  v('shipment.estimate.earliest', 'date', 'Earliest estimated day (YYYY-MM-DD).'),
+  v('shipment.estimate.likely', 'date', 'Most likely day (YYYY-MM-DD).'),
+  v('shipment.estimate.latest', 'date', 'Latest estimated day (YYYY-MM-DD).'),
   v('brand', 'object', 'The shop sending the message.'),
   v('brand.name', 'text', 'Shop name.'),
   v('brand.supportUrl', 'url', 'Help or contact page.'),
   v('brand.websiteUrl', 'url', 'Shop home page.', { nullable: true }),
   v('brand.logoUrl', 'url', 'Logo image for email headers.', { nullable: true, channels: ['email'] }),
+  v('brand.returnsUrl', 'url', "The store's returns page.", { nullable: true }),
   v('unsubscribeUrl', 'url', 'Unsubscribe from shipping updates (required in email).', {
     channels: ['email'],
   }),
@@ -185,6 +221,15 @@ export const TEMPLATE_VARIABLES: Readonly<Record<NotificationType, readonly Temp
   delayed: [...COMMON, REASON, ...PREVIOUS_ETA],
   exception: [...COMMON, REASON],
   returned_to_sender: [...COMMON, REASON],
+  // The announced day is `shipment.eta` (the carrier's date, or our own estimate when the carrier gives none).
+  arriving_tomorrow: [...COMMON],
+  stalled: [
+    ...COMMON,
+    v('shipment.lastScanAt', 'instant', "The carrier's latest scan; `{{formatDate shipment.lastScanAt}}`.", {
+      nullable: true,
+    }),
+  ],
+  order_complete: [...COMMON, ...PICKUP, ...DELIVERED],
 };
 
 /** The variables an editor may insert for this type and channel. */
@@ -193,6 +238,21 @@ export function templateVariablesFor(
   channel?: Channel,
 ): TemplateVariableDefinition[] {
   return TEMPLATE_VARIABLES[type].filter((d) => !channel || !d.channels || d.channels.includes(channel));
+}
+
+/**
+ * The shop as its messages show it, from configuration (BRAND_NAME, BRAND_LOGO_URL, SUPPORT_URL and the `returns=`
+ * page of CHAT_HELP_LINKS): the same for a send and for the editor's preview. BRAND_COLOR reaches the email
+ * layout through the template engine (`accentColor`).
+ */
+export function brandVariables(config: Pick<AppConfig, 'brand' | 'chat'>): TemplateVariables['brand'] {
+  return {
+    name: config.brand.name,
+    supportUrl: config.brand.supportUrl,
+    websiteUrl: null,
+    logoUrl: config.brand.logoUrl ?? null,
+    returnsUrl: config.chat.helpLinks.refund_return ?? null,
+  };
 }
 
 /** Normalises a tracking ETA into the always-keyed template shape. */
@@ -241,16 +301,20 @@ export function sampleVariables(type: NotificationType, options: SampleOptions =
         windowStart: '2026-05-12T08:00:00.000Z',
         windowEnd: '2026-05-12T12:00:00.000Z',
       },
+      etaSource: 'carrier',
+      estimate: null,
       previousEta: null,
       pickup: null,
       collectedAtPickup: false,
       deliveredAt: null,
+      lastScanAt: '2026-05-11T05:40:00.000Z',
     },
     brand: {
       name: 'Northwind Outfitters',
       supportUrl: 'https://northwind-outfitters.com/help',
       websiteUrl: 'https://northwind-outfitters.com',
       logoUrl: 'https://northwind-outfitters.com/static/logo.png',
+      returnsUrl: 'https://northwind-outfitters.com/returns',
     },
     unsubscribeUrl:
       channel === 'email' ? 'https://northwind-outfitters.com/u/3f9a2c7e1b/shipping-updates' : null,
@@ -303,6 +367,21 @@ export function sampleVariables(type: NotificationType, options: SampleOptions =
       s.status = 'exception';
       s.reason = 'address_issue';
       s.eta = null;
+      break;
+    case 'arriving_tomorrow':
+      s.status = 'in_transit';
+      break;
+    case 'stalled':
+      s.status = 'in_transit';
+      s.eta = null;
+      s.lastScanAt = '2026-05-07T16:20:00.000Z';
+      break;
+    case 'order_complete':
+      s.status = 'delivered';
+      s.eta = null;
+      s.deliveredAt = '2026-05-11T07:12:00.000Z';
+      s.parcel = { number: 2, count: 2 };
+      base.order.complete = true;
       break;
     case 'returned_to_sender':
       s.status = 'returned';

@@ -15,7 +15,12 @@ import { TemplateRenderError } from './template-helpers';
 import { ShipmentPreviews } from './shipment-previews';
 import { TemplateSandbox } from './template-sandbox';
 import { TemplateStore } from './template-store.service';
-import { sampleVariables, templateVariablesFor, type TemplateVariables } from './template-variables';
+import {
+  brandVariables,
+  sampleVariables,
+  templateVariablesFor,
+  type TemplateVariables,
+} from './template-variables';
 import { TemplateVersion, type TemplateChannel, type TemplateVersionStatus } from './template-version.entity';
 import type { PreviewDto, PublishDto, RollbackDto, SaveDraftDto, TemplatePartsDto } from './templates.dto';
 
@@ -359,16 +364,15 @@ export class TemplatesService {
       result.data = 'shipment';
     } else {
       const sample = sampleVariables(type, { locale: key.locale as SupportedLocale, channel });
-      // The sample customer and parcel are made up; the shop is this one, so the preview reads as sent.
-      vars = {
-        ...sample,
-        brand: { ...sample.brand, name: this.config.brand.name, supportUrl: this.config.brand.supportUrl },
-      };
+      // The sample customer and parcel are made up; the shop is this one (name, logo, links; the layout's colour
+      // comes from the sandbox's engine), so the preview reads as sent.
+      vars = { ...sample, brand: brandVariables(this.config) };
     }
     const part: TemplatePart = channel === 'sms' ? 'body' : 'html';
     try {
       if (channel === 'sms') {
-        const sms = await this.sandbox.renderSms(parts.body ?? '', vars);
+        // The same accent choice as the sender (SMS_ACCENTS), so the preview is the text the customer gets.
+        const sms = await this.sandbox.renderSms(parts.body ?? '', vars, this.config.sms.accents);
         Object.assign(result, {
           sms: sms.body,
           text: sms.body,

@@ -6,7 +6,8 @@ import { carrierDisplayName } from '../carriers/carrier-registry';
 import { type AttemptOutcome, ChatVerificationService } from '../chat/chat-verification.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { SupportedLocale } from '../shared/notification.types';
-import type { CanonicalStatus, Eta } from '../shared/tracking.types';
+import { shownDelivery } from '../predictions/shipment-estimate';
+import type { CanonicalStatus, Eta, EtaSource, StoredEstimate } from '../shared/tracking.types';
 import { maskEmail, maskPhone, type OrderGrant, type Signer } from './order-grant';
 import { TrackingLinks } from '../links/tracking-links.service';
 import { TrackingPageService } from './tracking-page.service';
@@ -41,6 +42,8 @@ interface ParcelRow {
   trackingNumber: string;
   status: CanonicalStatus;
   eta: Eta | null;
+  estimate: StoredEstimate | null;
+  etaSource: EtaSource | null;
   deliveredAt: Date | null;
   collectedAtPickup: boolean;
 }
@@ -172,7 +175,7 @@ export class TrackingLookupService {
   async page(order: OrderRow, lang: SupportedLocale, strings: PageStrings): Promise<OrderPage> {
     const parcels: ParcelRow[] = await this.db.query(
       `SELECT id, link_ref AS "linkRef", carrier, tracking_number AS "trackingNumber", status, eta,
-              delivered_at AS "deliveredAt", collected_at_pickup AS "collectedAtPickup"
+              estimate, eta_source AS "etaSource", delivered_at AS "deliveredAt", collected_at_pickup AS "collectedAtPickup"
          FROM shipments WHERE order_id = $1 ORDER BY created_at, id`,
       [order.id],
     );
@@ -195,9 +198,24 @@ export class TrackingLookupService {
           when = fill(p.collectedAtPickup ? strings.collectedOn : strings.deliveredOn, {
             when: at.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
           });
-        } else if (!finished(p.status) && p.eta?.date && p.eta.date >= today) {
-          const date = DateTime.fromISO(p.eta.date.slice(0, 10), { zone: 'UTC' }).setLocale(lang);
-          when = `${strings.estimatedDelivery}: ${date.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' })}`;
+        } else if (!finished(p.status)) {
+          // The carrier's date or our window, whichever the parcel shows (issue 20).
+          const shown = shownDelivery(p, today);
+          const day = (d: string) =>
+            DateTime.fromISO(d.slice(0, 10), { zone: 'UTC' })
+              .setLocale(lang)
+              .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' });
+          if (shown?.source === 'carrier') when = `${strings.estimatedDelivery}: ${day(shown.eta.date)}`;
+          if (shown?.source === 'estimate')
+            when = `${strings.estimatedDelivery}: ${
+              shown.earliest === shown.latest
+                ? day(shown.likely)
+                : fill(strings.estimate, {
+                    earliest: day(shown.earliest),
+                    likely: day(shown.likely),
+                    latest: day(shown.latest),
+                  })
+            }`;
         }
         return {
           id: p.id,

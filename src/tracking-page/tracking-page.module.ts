@@ -3,7 +3,7 @@ import { ChatModule } from '../chat/chat.module';
 import type { Role } from '../config/app-config';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PagesModule } from '../pages/pages.module';
-import { DeliveryEstimates } from '../predictions/delivery-estimates.service';
+import { PredictionsModule } from '../predictions/predictions.module';
 import { QueueModule } from '../queue/queue.module';
 import { SupportCasesController } from './support-cases.controller';
 import { SupportCasesService } from './support-cases.service';
@@ -12,6 +12,7 @@ import { TrackingLookupController } from './tracking-lookup.controller';
 import { TrackingLookupService } from './tracking-lookup.service';
 import { TrackingPageController } from './tracking-page.controller';
 import { TrackingPageService } from './tracking-page.service';
+import { TrackingPageViews } from './tracking-page-views.service';
 
 /**
  * Owns the shoppers' tracking page: signed links (used by the messages and the chat), the page of one parcel,
@@ -25,9 +26,16 @@ export class TrackingPageModule {
   static forRoot(role: Role): DynamicModule {
     return {
       module: TrackingPageModule,
-      imports: [PagesModule, TrackingLinksModule, ChatModule.forRoot(role), NotificationsModule, QueueModule],
+      imports: [
+        PagesModule,
+        TrackingLinksModule,
+        ChatModule.forRoot(role),
+        NotificationsModule,
+        QueueModule,
+        PredictionsModule,
+      ],
       controllers: [TrackingPageController, TrackingLookupController, SupportCasesController],
-      providers: [TrackingPageService, TrackingLookupService, SupportCasesService, DeliveryEstimates],
+      providers: [TrackingPageService, TrackingPageViews, TrackingLookupService, SupportCasesService],
       exports: [TrackingPageService, TrackingLinksModule],
     };
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { resolve } from 'node:path';
@@ -6,11 +6,11 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { VIEWS_DIR } from '../pages/page-renderer.service';
 import { DeliveryEstimates } from '../predictions/delivery-estimates.service';
+import { shownDelivery } from '../predictions/shipment-estimate';
 import type { SupportedLocale } from '../shared/notification.types';
-import type { CanonicalStatus, Eta, PickupPoint } from '../shared/tracking.types';
+import type { CanonicalStatus, Eta, EtaSource, PickupPoint, StoredEstimate } from '../shared/tracking.types';
 import { type I18nCatalogs, loadI18nCatalogs } from '../templates/template-helpers';
 import { TrackingLinks } from '../links/tracking-links.service';
-import { VIEW_SOURCES, type ViewSource } from '../links/tracking-link';
 import {
   buildParcelPage,
   type EventFacts,
@@ -46,6 +46,8 @@ interface ParcelRow {
   country: string | null;
   postcode: string | null;
   service: string | null;
+  storedEstimate: StoredEstimate | null;
+  etaSource: EtaSource | null;
   firstScanOn: string | null;
   parcelIndex: number;
   parcelCount: number;
@@ -53,12 +55,11 @@ interface ParcelRow {
 
 /**
  * The tracking page's data: signed links for messages (`urlFor`), and the parcel a link names, in the shopper's
- * language, or why there is none (a forged or revoked token, an expired link). Reads shipments, events and orders;
- * writes only the page-view counts.
+ * language, or why there is none (a forged or revoked token, an expired link). Reads shipments, events and orders
+ * (views are counted by TrackingPageViews).
  */
 @Injectable()
 export class TrackingPageService {
-  private readonly logger = new Logger(TrackingPageService.name);
   readonly strings: Record<SupportedLocale, PageStrings>;
   readonly catalogs: I18nCatalogs;
 
@@ -86,7 +87,7 @@ export class TrackingPageService {
               s.delivered_at AS "deliveredAt", s.collected_at_pickup AS "collectedAtPickup", s.pickup,
               s.last_event_at AS "lastEventAt", s.updated_at AS "updatedAt", o.external_id AS "orderNumber",
               o.contact_locale AS "locale", o.contact_time_zone AS "timeZone", o.contact_country AS "country",
-              o.contact_postcode AS "postcode", s.service,
+              o.contact_postcode AS "postcode", s.service, s.estimate AS "storedEstimate", s.eta_source AS "etaSource",
               to_char((SELECT min(e.occurred_at) FROM tracking_events e
                         WHERE e.shipment_id = s.id AND e.status NOT IN ('pre_transit', 'unknown', 'cancelled'))
                       AT TIME ZONE $2, 'YYYY-MM-DD') AS "firstScanOn",
@@ -109,10 +110,13 @@ export class TrackingPageService {
       [row.id],
     );
     const language = lang(row.locale);
+    const estimate = await this.estimateFor(row, now);
     const page = buildParcelPage(
       {
         ...row,
-        estimate: await this.estimateFor(row, now),
+        // Our window chosen over the carrier's date for this carrier (issue 20): the page shows the estimate.
+        eta: estimate?.chosen ? null : row.eta,
+        estimate,
         parcelIndex: row.orderId ? row.parcelIndex : 1,
         parcelCount: row.orderId ? row.parcelCount : 1,
         timeZone: row.timeZone ?? 'UTC',
@@ -128,15 +132,25 @@ export class TrackingPageService {
     return { kind: 'found', page, etag, shipmentId: row.id };
   }
 
-  /** Our window for a parcel in transit whose carrier gives no usable date; null when we cannot say yet. */
+  /**
+   * Our window for a parcel in transit: the one stored at its last scan when the shipment shows it (chosen for
+   * its carrier, or the carrier gives no date still ahead; `chosen` when it replaces a carrier date), else, for a
+   * parcel with no stored window and no usable carrier date, one made now; null when we cannot say yet.
+   */
   private async estimateFor(
     row: ParcelRow,
     now: Date,
-  ): Promise<{ earliest: string; likely: string; latest: string } | null> {
+  ): Promise<{ earliest: string; likely: string; latest: string; chosen: boolean } | null> {
     const inTransit = ['in_transit', 'out_for_delivery', 'exception', 'attempt_failed'].includes(row.status);
     if (!inTransit || !row.firstScanOn) return null;
     const today =
       DateTime.fromJSDate(now, { zone: row.timeZone ?? 'UTC' }).toISODate() ?? now.toISOString().slice(0, 10);
+    if (row.storedEstimate) {
+      const shown = shownDelivery({ ...row, estimate: row.storedEstimate }, today);
+      if (shown?.source !== 'estimate') return null;
+      const { earliest, likely, latest } = shown;
+      return { earliest, likely, latest, chosen: !!row.eta?.date && row.eta.date >= today };
+    }
     if (row.eta?.date && row.eta.date >= today) return null;
     const estimate = await this.estimates.estimate(
       {
@@ -149,20 +163,6 @@ export class TrackingPageService {
       today,
       now,
     );
-    return estimate.status === 'estimated' ? estimate : null;
-  }
-
-  /** One more view of this shipment from this source today; a failure to count never fails the page. */
-  async countView(shipmentId: string, source: string | undefined): Promise<void> {
-    const from: ViewSource = (VIEW_SOURCES as readonly string[]).includes(source ?? '')
-      ? (source as ViewSource)
-      : 'link';
-    await this.db
-      .query(
-        `INSERT INTO tracking_page_views (shipment_id, source, day, views) VALUES ($1, $2, current_date, 1)
-         ON CONFLICT (shipment_id, source, day) DO UPDATE SET views = tracking_page_views.views + 1`,
-        [shipmentId, from],
-      )
-      .catch((err: Error) => this.logger.warn(`Could not count a tracking-page view: ${err.message}`));
+    return estimate.status === 'estimated' ? { ...estimate, chosen: false } : null;
   }
 }

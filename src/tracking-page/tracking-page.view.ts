@@ -134,8 +134,11 @@ export interface ParcelFacts {
   parcelCount: number;
   country: string | null;
   timeZone: string;
-  /** Our window from the store's own deliveries (issue 20), shown only when the carrier gives no usable date. */
-  estimate?: { earliest: string; likely: string; latest: string } | null;
+  /**
+   * Our window from the store's own deliveries (issue 20), shown when the carrier gives no usable date, or in place
+   * of its date when ours was chosen for this carrier (`chosen`).
+   */
+  estimate?: { earliest: string; likely: string; latest: string; chosen?: boolean } | null;
 }
 
 export interface EventFacts {
@@ -180,6 +183,34 @@ function zoned(instant: Date, zone: string, lang: string): DateTime {
   return (dt.isValid ? dt : DateTime.fromJSDate(instant).setZone('UTC')).setLocale(lang);
 }
 
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The zone's short name at the instant ("EST", "GMT+1"), exactly as luxon's `offsetNameShort` gives it, from one
+ * formatter per language and zone: luxon builds a new Intl.DateTimeFormat on every call, which took most of the
+ * page's CPU (a date per timeline scan).
+ */
+export function zoneNameShort(dt: DateTime): string {
+  const locale = dt.locale ?? 'en';
+  const zone = dt.zoneName ?? 'UTC';
+  const key = `${locale}|${zone}`;
+  let format = zoneNameFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      timeZoneName: 'short',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: zone,
+    });
+    zoneNameFormats.set(key, format);
+  }
+  return format.formatToParts(dt.toJSDate()).find((part) => part.type === 'timeZoneName')?.value ?? '';
+}
+
 const dateOf = (date: string, lang: string) => {
   const dt = DateTime.fromISO(date.slice(0, 10), { zone: 'UTC' }).setLocale(lang);
   return dt.isValid ? dt.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }) : date;
@@ -197,7 +228,7 @@ export function buildParcelPage(
   const zone = parcel.timeZone || 'UTC';
   const when = (d: Date) => {
     const dt = zoned(d, zone, lang);
-    return `${dt.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' })} ${dt.offsetNameShort ?? ''}`.trim();
+    return `${dt.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' })} ${zoneNameShort(dt)}`.trim();
   };
   const time = (iso: string) => zoned(new Date(iso), zone, lang).toLocaleString(DateTime.TIME_SIMPLE);
   const today = zoned(now, zone, lang).toISODate() ?? '';
@@ -260,7 +291,8 @@ export function buildParcelPage(
               latest: day(window.latest),
               likely: day(window.likely),
             }),
-      estimateNote: strings.estimateNote,
+      // Chosen over a carrier date (ours has been closer lately for this carrier), or standing in for none.
+      estimateNote: window.chosen ? strings.estimateChosenNote : strings.estimateNote,
       etaNote: null,
     };
   }

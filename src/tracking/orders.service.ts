@@ -19,7 +19,9 @@ import { Order } from './order.entity';
 import { Shipment } from './shipment.entity';
 import { TrackingEvent } from './tracking-event.entity';
 import { TrackingIngestService } from './tracking-ingest.service';
-import type { Eta } from '../shared/tracking.types';
+import type { Eta, EtaSource, StoredEstimate } from '../shared/tracking.types';
+import { dayIn } from '../predictions/delivery-estimates.service';
+import { shownDelivery, type ShownDelivery } from '../predictions/shipment-estimate';
 import { summarise, type NotificationSummary } from '../notifications/notification-summary';
 
 const EXTERNAL_ID = /^[A-Za-z0-9._#:-]{1,100}$/;
@@ -35,6 +37,10 @@ export interface ShipmentView {
   exceptionReason: string | null;
   eta: Eta | null;
   originalEta: Eta | null;
+  /** Our current and first estimated windows and the source the shipment shows (issue 20). */
+  estimate: StoredEstimate | null;
+  firstEstimate: StoredEstimate | null;
+  etaSource: EtaSource | null;
   promisedDate: string | null;
   lastEventAt: string | null;
   deliveredAt: string | null;
@@ -63,7 +69,7 @@ export interface OrderView {
     country: string | null;
   };
   /** Each with its times in the customer's zone (`lastEventAtLocal`, `deliveredAtLocal`, events' `occurredAtLocal`). */
-  shipments: (ShipmentView & ShipmentTimes)[];
+  shipments: (ShipmentView & ShipmentTimes & { shown: ShownDelivery | null })[];
   /** Each with its times in the customer's zone and, while it waits, why (`waitReason`, `waitText`). */
   notifications: (NotificationSummary & NotificationTimes)[];
 }
@@ -243,6 +249,8 @@ export class OrdersService {
       shipments: (await this.shipmentViews(shipments)).map((view, i) => ({
         ...view,
         ...shipmentTimes(shipments[i], order.contactTimeZone, order.contactLocale),
+        // The date the customer is shown today, and from where (the carrier's ETA or our estimate).
+        shown: shownDelivery(shipments[i], dayIn(new Date(), order.contactTimeZone)),
         events: view.events.map((e) => ({
           ...e,
           occurredAtLocal: shipmentTimes(
@@ -274,6 +282,9 @@ export class OrdersService {
       exceptionReason: s.exceptionReason,
       eta: s.eta,
       originalEta: s.originalEta,
+      estimate: s.estimate,
+      firstEstimate: s.firstEstimate,
+      etaSource: s.etaSource,
       promisedDate: s.promisedDate,
       lastEventAt: s.lastEventAt?.toISOString() ?? null,
       deliveredAt: s.deliveredAt?.toISOString() ?? null,

@@ -7,7 +7,14 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../shared/tracking.types';
+import type {
+  CanonicalStatus,
+  Eta,
+  EtaSource,
+  ExceptionReason,
+  PickupPoint,
+  StoredEstimate,
+} from '../shared/tracking.types';
 
 /**
  * One parcel and its true current state. A shipment can exist before its order (a webhook for an unknown
@@ -18,6 +25,12 @@ import type { CanonicalStatus, Eta, ExceptionReason, PickupPoint } from '../shar
 @Index('ix_shipments_tracking_number', ['trackingNumber'])
 @Index('uq_shipments_link_ref', ['linkRef'], { unique: true })
 @Index('ix_shipments_order', ['orderId'])
+// Covers the estimate-accuracy figures and the per-carrier choice (index-only scans over a range of deliveries).
+@Index(
+  'ix_shipments_estimate_scores',
+  ['deliveredAt', 'carrier', 'estimateError', 'estimateHit', 'carrierEtaError'],
+  { where: 'delivered_at IS NOT NULL' },
+)
 export class Shipment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -81,6 +94,30 @@ export class Shipment {
   /** Set once when the no-scan delay check flagged this shipment. */
   @Column({ name: 'no_scan_flagged_at', type: 'timestamptz', nullable: true })
   noScanFlaggedAt: Date | null;
+
+  /** Our current estimated window (issue 20), re-predicted at each scan while the parcel is on its way. */
+  @Column({ type: 'jsonb', nullable: true })
+  estimate: StoredEstimate | null;
+
+  /** Our first window for this parcel, never changed afterwards: what estimate accuracy is measured on. */
+  @Column({ name: 'first_estimate', type: 'jsonb', nullable: true })
+  firstEstimate: StoredEstimate | null;
+
+  /** Which date the customer is shown: the carrier's ETA or our estimate (the more accurate lately, per carrier). */
+  @Column({ name: 'eta_source', type: 'varchar', length: 10, nullable: true })
+  etaSource: EtaSource | null;
+
+  /** At delivery: business days from our first most likely date to the delivery (negative = early). */
+  @Column({ name: 'estimate_error', type: 'smallint', nullable: true })
+  estimateError: number | null;
+
+  /** At delivery: whether it arrived within our first window. */
+  @Column({ name: 'estimate_hit', type: 'boolean', nullable: true })
+  estimateHit: boolean | null;
+
+  /** At delivery: business days from the carrier's first ETA to the delivery (negative = early). */
+  @Column({ name: 'carrier_eta_error', type: 'smallint', nullable: true })
+  carrierEtaError: number | null;
 
   @Column({ type: 'varchar', length: 20, nullable: true })
   provider: string | null;

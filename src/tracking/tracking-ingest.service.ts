@@ -6,10 +6,11 @@ import { MetricsService } from '../metrics/metrics.service';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.service';
 import { NotificationPlanner, Plan } from '../notifications/notification-planner.service';
 import type { Notification } from '../notifications/notification.entity';
+import { DeliveryEstimates } from '../predictions/delivery-estimates.service';
 import type { ShipmentDomainEvent, TrackingEventInput, TrackingUpdate } from '../shared/tracking.types';
-import { applyToShipment, newestTime } from './shipment-update';
+import { applyToShipment, newestTime, type ShipmentUpdateResult } from './shipment-update';
 import { Shipment } from './shipment.entity';
-import { TrackingRepository, type RoundWrites } from './tracking.repository';
+import { type LockedShipment, TrackingRepository, type RoundWrites } from './tracking.repository';
 
 interface PendingUpdate {
   update: TrackingUpdate;
@@ -50,6 +51,7 @@ export class TrackingIngestService {
     private readonly shipments: TrackingRepository,
     private readonly planner: NotificationPlanner,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly estimates: DeliveryEstimates,
     metrics: MetricsService,
   ) {
     this.eventsCounter = metrics.counter(
@@ -187,7 +189,7 @@ export class TrackingIngestService {
       for (const warning of result.warnings)
         this.logger.warn({ shipmentId: locked[k].shipment.id, provider: update.provider }, warning);
       writes.events.push(...result.eventRows);
-      writes.states.push(result.stateRow);
+      writes.states.push({ ...result.stateRow, ...this.estimateColumns(locked[k], result, receivedAt) });
       if (result.etaRow) writes.etas.push(result.etaRow);
       return result;
     });
@@ -215,6 +217,48 @@ export class TrackingIngestService {
       provider: update.provider,
       receivedAt,
     }));
+  }
+
+  /**
+   * Our delivery estimate after this update (issue 20), computed in memory from the cached model and folded into
+   * the round's shipment UPDATE: re-predicted at each new scan, the source to show, the scores at delivery.
+   */
+  private estimateColumns(
+    locked: LockedShipment,
+    result: ShipmentUpdateResult,
+    receivedAt: Date,
+  ): Record<string, unknown> {
+    const { shipment } = locked;
+    const columns =
+      result.inserted.length || result.changes.length
+        ? this.estimates.forScan(
+            {
+              carrier: shipment.carrier,
+              service: shipment.service,
+              status: shipment.status,
+              eta: shipment.eta,
+              originalEta: shipment.originalEta,
+              deliveredAt: shipment.deliveredAt,
+              estimate: shipment.estimate,
+              firstEstimate: shipment.firstEstimate,
+              etaSource: shipment.etaSource,
+              estimateError: shipment.estimateError,
+              carrierEtaError: shipment.carrierEtaError,
+              destination: locked.destination,
+              scans: result.inserted,
+            },
+            receivedAt,
+          )
+        : {};
+    Object.assign(shipment, columns);
+    return {
+      estimate: shipment.estimate,
+      first_estimate: shipment.firstEstimate,
+      eta_source: shipment.etaSource,
+      estimate_error: shipment.estimateError,
+      estimate_hit: shipment.estimateHit,
+      carrier_eta_error: shipment.carrierEtaError,
+    };
   }
 
   /** When an order arrives for shipments already tracked, they are told their current state once. */

@@ -2,10 +2,12 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { PredictionsModule } from '../predictions/predictions.module';
 import { MaintenanceRegistry } from '../queue/maintenance.registry';
 import { QueueModule } from '../queue/queue.module';
 import { JobName } from '../queue/queue.constants';
 import { Customer } from './customer.entity';
+import { ArrivingTomorrowCheck } from './arriving-tomorrow-check.service';
 import { NoScanCheck } from './no-scan-check.service';
 import { EtaHistory } from './eta-history.entity';
 import { FeedWebhookVerifiers } from './feed-webhook-verifiers';
@@ -27,6 +29,7 @@ import { WebhookVerifiers } from './webhook-verifiers.service';
   imports: [
     TypeOrmModule.forFeature([Customer, Order, Shipment, TrackingEvent, EtaHistory]),
     NotificationsModule,
+    PredictionsModule,
     QueueModule,
     MetricsModule,
   ],
@@ -36,6 +39,7 @@ import { WebhookVerifiers } from './webhook-verifiers.service';
     TrackingIngestService,
     TrackingRepository,
     NoScanCheck,
+    ArrivingTomorrowCheck,
     WebhookVerifiers,
     FeedWebhookVerifiers,
     ShopifyOrdersService,
@@ -46,6 +50,7 @@ export class TrackingModule implements OnModuleInit {
   constructor(
     private readonly registry: MaintenanceRegistry,
     private readonly noScan: NoScanCheck,
+    private readonly arrivingTomorrow: ArrivingTomorrowCheck,
   ) {}
 
   onModuleInit(): void {
@@ -53,6 +58,12 @@ export class TrackingModule implements OnModuleInit {
       job: JobName.CheckStaleShipments,
       everyMs: 60 * 60_000,
       run: () => this.noScan.run(),
+    });
+    // Every 15 minutes: a customer's morning window (09:00–11:00 local) starts at a quarter hour in every zone.
+    this.registry.register({
+      job: JobName.CheckArrivingTomorrow,
+      everyMs: 15 * 60_000,
+      run: () => this.arrivingTomorrow.run(),
     });
   }
 }

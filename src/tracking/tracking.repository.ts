@@ -18,6 +18,8 @@ export interface LockedShipment {
   firstEventAt: Date | null;
   /** The update's events by content hash. */
   byHash: Map<string, TrackingEventInput>;
+  /** The order's destination and the customer's zone, for the delivery estimate; null without an order. */
+  destination: { country: string | null; postcode: string | null; timeZone: string | null } | null;
 }
 
 /** One round's writes, as the batch statement reads them (json_to_recordset). */
@@ -64,7 +66,10 @@ export class TrackingRepository {
                            WHERE e.shipment_id = s.id
                              AND (e.content_hash = ANY($2::text[]) OR e.provider_event_id = ANY($3::text[]))),
                          '[]') AS seen_events,
-                (SELECT min(e.occurred_at) FROM tracking_events e WHERE e.shipment_id = s.id) AS first_event_at
+                (SELECT min(e.occurred_at) FROM tracking_events e WHERE e.shipment_id = s.id) AS first_event_at,
+                (SELECT json_build_object('country', o.contact_country, 'postcode', o.contact_postcode,
+                                          'timeZone', o.contact_time_zone)
+                   FROM orders o WHERE o.id = s.order_id) AS destination
            FROM shipments s
           WHERE s.tracking_number = ANY($1::text[])
           ORDER BY s.tracking_number, s.id
@@ -117,12 +122,13 @@ export class TrackingRepository {
         seenEvents: f.row.seen_events as LockedShipment['seenEvents'],
         firstEventAt: (f.row.first_event_at as Date | null) ?? null,
         byHash: w.byHash,
+        destination: (f.row.destination as LockedShipment['destination']) ?? null,
       };
     });
   }
 
   /**
-   * A round's writes in one statement: new events, new states, ETA history. The shipment row locks serialise
+   * A round's writes in one statement: new events, new states (with our delivery estimate), ETA history. The shipment row locks serialise
    * writers of these shipments, so every fresh event is new; ON CONFLICT is the last guard. JSON null stays SQL
    * NULL in the jsonb columns. Updates join on an id list as well as on the recordset: PostgreSQL guesses a
    * recordset at 100 rows and, with statistics that lag a growing table, would rather hash the whole table than
@@ -155,11 +161,16 @@ export class TrackingRepository {
               raw_substatus = v.raw_substatus, eta = nullif(v.eta, 'null'), original_eta = nullif(v.original_eta, 'null'),
               last_event_at = v.last_event_at, delivered_at = v.delivered_at,
               collected_at_pickup = v.collected_at_pickup, pickup = nullif(v.pickup, 'null'), provider = v.provider,
-              pickup_available_at = v.pickup_available_at, updated_at = now()
+              pickup_available_at = v.pickup_available_at, estimate = nullif(v.estimate, 'null'),
+              first_estimate = nullif(v.first_estimate, 'null'), eta_source = v.eta_source,
+              estimate_error = v.estimate_error, estimate_hit = v.estimate_hit,
+              carrier_eta_error = v.carrier_eta_error, updated_at = now()
          FROM json_to_recordset(${sql.add(JSON.stringify(states), 'json')}) AS v(
                 id uuid, status text, exception_reason text, raw_status text, raw_substatus text, eta jsonb,
                 original_eta jsonb, last_event_at timestamptz, delivered_at timestamptz,
-                collected_at_pickup boolean, pickup jsonb, provider text, pickup_available_at timestamptz)
+                collected_at_pickup boolean, pickup jsonb, provider text, pickup_available_at timestamptz,
+                estimate jsonb, first_estimate jsonb, eta_source text, estimate_error smallint,
+                estimate_hit boolean, carrier_eta_error smallint)
         WHERE s.id = v.id AND s.id = ANY(${sql.add(states.map((v) => v.id))}::uuid[])`;
     await queryPrepared(
       manager,
@@ -168,16 +179,42 @@ export class TrackingRepository {
     );
   }
 
-  /** In-transit shipments silent since `cutoff` and not flagged yet (the no-scan check). */
-  async silentSince(cutoff: Date): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM shipments
-        WHERE no_scan_flagged_at IS NULL AND last_event_at < $1
-          AND status IN ('pre_transit','in_transit','out_for_delivery','attempt_failed','unknown')
-        LIMIT 500`,
-      [cutoff],
+  /**
+   * Moving shipments not flagged yet whose silence (time since the last scan) passes their lane's threshold (the
+   * stalled check): the carrier × destination-country threshold, else the carrier's, else `otherwiseMs`. Each with
+   * the threshold that applied.
+   */
+  async silentPastThreshold(
+    now: Date,
+    thresholds: {
+      lanes: { carrier: string; country: string; ms: number }[];
+      carriers: { carrier: string; ms: number }[];
+    },
+    otherwiseMs: number,
+  ): Promise<{ id: string; thresholdMs: number }[]> {
+    const shortest = Math.min(
+      otherwiseMs,
+      ...thresholds.lanes.map((l) => l.ms),
+      ...thresholds.carriers.map((c) => c.ms),
     );
-    return rows.map((r) => r.id);
+    const rows: { id: string; threshold_ms: number }[] = await this.dataSource.query(
+      `WITH lane AS (SELECT * FROM json_to_recordset($2::json) AS l(carrier text, country text, ms float8)),
+            car AS (SELECT * FROM json_to_recordset($3::json) AS c(carrier text, ms float8))
+       SELECT id, threshold_ms FROM (
+         SELECT s.id, s.last_event_at,
+                COALESCE((SELECT l.ms FROM lane l
+                           WHERE l.carrier = s.carrier AND l.country = coalesce(o.contact_country::text, '')),
+                         (SELECT c.ms FROM car c WHERE c.carrier = s.carrier),
+                         $4::float8) AS threshold_ms
+           FROM shipments s LEFT JOIN orders o ON o.id = s.order_id
+          WHERE s.no_scan_flagged_at IS NULL AND s.last_event_at < $1::timestamptz - make_interval(secs => $5::float8 / 1000)
+            AND s.status IN ('pre_transit','in_transit','out_for_delivery','attempt_failed','unknown')
+       ) t
+       WHERE t.last_event_at < $1::timestamptz - make_interval(secs => t.threshold_ms / 1000)
+       LIMIT 500`,
+      [now, JSON.stringify(thresholds.lanes), JSON.stringify(thresholds.carriers), otherwiseMs, shortest],
+    );
+    return rows.map((r) => ({ id: r.id, thresholdMs: Number(r.threshold_ms) }));
   }
 
   /** Locks one shipment not yet flagged for no scan; null when it is gone or was flagged meanwhile. */

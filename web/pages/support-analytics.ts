@@ -470,9 +470,81 @@ function showChat(c: ChatReport): void {
   );
 }
 
+interface EstimateFigures {
+  covered: number;
+  coverage: number | null;
+  windowHitRate: number | null;
+  exactRate: number | null;
+  withinOneDayRate: number | null;
+  mae: number | null;
+}
+
+interface EstimateReport {
+  deliveries: number;
+  ours: EstimateFigures;
+  carrier: EstimateFigures;
+  groups: {
+    key: string;
+    name: string;
+    deliveries: number;
+    ours: EstimateFigures;
+    carrier: EstimateFigures;
+  }[];
+}
+
+/** Our estimate against the carrier's ETA per carrier (issue 20), from /v1/analytics/estimates. */
+async function loadEstimates(): Promise<void> {
+  const status = byId('estimates-status');
+  try {
+    const r = await shell.api.get<EstimateReport>(
+      `/v1/analytics/estimates?from=${current.from}&to=${current.to}`,
+    );
+    const days = (n: number | null) => (n === null ? '—' : `${n.toFixed(2)} d`);
+    const row = (name: string, deliveries: number, ours: EstimateFigures, carrier: EstimateFigures) => [
+      name,
+      num(deliveries),
+      percent(ours.coverage),
+      percent(ours.windowHitRate),
+      percent(ours.exactRate),
+      percent(ours.withinOneDayRate),
+      days(ours.mae),
+      percent(carrier.coverage),
+      percent(carrier.exactRate),
+      percent(carrier.withinOneDayRate),
+      days(carrier.mae),
+    ];
+    table(
+      'estimates-table',
+      [
+        'Carrier',
+        'Delivered',
+        'Ours: coverage',
+        'Ours: in window',
+        'Ours: exact',
+        'Ours: ±1 day',
+        'Ours: MAE',
+        'Carrier ETA: coverage',
+        'Carrier ETA: exact',
+        'Carrier ETA: ±1 day',
+        'Carrier ETA: MAE',
+      ],
+      [
+        ...r.groups.map((g) => row(g.name, g.deliveries, g.ours, g.carrier)),
+        ...(r.groups.length ? [row('All', r.deliveries, r.ours, r.carrier)] : []),
+      ],
+      new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    );
+    status.textContent = `${num(r.deliveries)} shipments delivered from ${current.from} until ${current.to}.`;
+  } catch (err) {
+    if (err instanceof ApiError && err.signedOut) return;
+    status.textContent = messageOf(err);
+  }
+}
+
 async function load(): Promise<void> {
   const status = byId('analytics-status');
   status.textContent = 'Loading…';
+  void loadEstimates();
   try {
     const [total, weeks, carriers, messages, chat] = await Promise.all([
       shell.api.get<DeliveryReport>(`/v1/analytics/delivery?${query()}`),

@@ -22,6 +22,12 @@ interface Eta {
   windowEnd?: string | null;
 }
 
+interface EstimateWindow {
+  earliest: string;
+  likely: string;
+  latest: string;
+}
+
 /** A time in the customer's zone with the zone named, as the server words it (src/notifications/message-times.ts). */
 interface LocalTime {
   iso: string;
@@ -49,6 +55,10 @@ interface ShipmentView {
   exceptionReason?: string | null;
   eta?: Eta | null;
   originalEta?: Eta | null;
+  /** Our current and first estimated windows (issue 20), and the date the customer is shown today. */
+  estimate?: EstimateWindow | null;
+  firstEstimate?: EstimateWindow | null;
+  shown?: ({ source: 'carrier'; eta: Eta } | ({ source: 'estimate' } & EstimateWindow)) | null;
   lastEventAt?: string | null;
   deliveredAt?: string | null;
   pickup?: { name?: string | null; address?: string | null } | null;
@@ -185,6 +195,17 @@ function eta(e: Eta | null | undefined): string {
   let text = e.date;
   if (e.windowStart || e.windowEnd) text += ` (${e.windowStart || '?'}–${e.windowEnd || '?'})`;
   return text;
+}
+
+function windowText(w: EstimateWindow | null | undefined): string {
+  if (!w) return '—';
+  return w.earliest === w.latest ? w.likely : `${w.earliest} – ${w.latest} (most likely ${w.likely})`;
+}
+
+/** What the customer is told today: the carrier's ETA, or our window, always labelled as an estimate. */
+function shownText(s: ShipmentView['shown']): string {
+  if (!s) return '—';
+  return s.source === 'carrier' ? `${eta(s.eta)} (carrier's ETA)` : `${windowText(s)} (our estimate)`;
 }
 
 function wire(): void {
@@ -358,6 +379,12 @@ function renderOrder(order: OrderView): void {
           h('dd', { text: eta(s.eta) }),
           h('dt', { text: 'Original ETA' }),
           h('dd', { text: eta(s.originalEta) }),
+          h('dt', { text: 'Customer sees' }),
+          h('dd', { class: 'shown-date', text: shownText(s.shown) }),
+          h('dt', { text: 'Our estimate' }),
+          h('dd', { text: windowText(s.estimate) }),
+          h('dt', { text: 'First estimate' }),
+          h('dd', { text: windowText(s.firstEstimate) }),
           h('dt', { text: 'Last scan' }),
           h('dd', {}, [customerTime(s.lastEventAtLocal, s.lastEventAt)]),
           s.deliveredAt ? h('dt', { text: 'Delivered' }) : null,
