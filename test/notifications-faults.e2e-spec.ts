@@ -90,7 +90,7 @@ describe.each(QUEUE_BACKENDS)('provider faults on the %s queue backend', (backen
 
   it('retries a transient failure (500, then 429) with the notification backoff, then sends once', async () => {
     const phone = uniquePhone();
-    fake.answer({ kind: 'http', status: 500 }, { kind: 'http', status: 429 });
+    fake.answerTo(phone, { kind: 'http', status: 500 }, { kind: 'http', status: 429 });
     const { trackingNumber, orderId } = await createOrder(t, { phone });
     await postEvent(t, outForDelivery(trackingNumber));
     const { id } = await smsOf(t, orderId);
@@ -142,7 +142,7 @@ describe.each(QUEUE_BACKENDS)('provider faults on the %s queue backend', (backen
 
   it('fails an invalid number (21211) at once, without retry, and falls back to email', async () => {
     const phone = uniquePhone();
-    fake.answer(twilioError(21211, 400, "The 'To' number is not a valid phone number."));
+    fake.answerTo(phone, twilioError(21211, 400, "The 'To' number is not a valid phone number."));
     const { trackingNumber, orderId, email } = await createOrder(t, { phone });
     await postEvent(t, outForDelivery(trackingNumber));
     const { id } = await smsOf(t, orderId);
@@ -177,7 +177,7 @@ describe.each(QUEUE_BACKENDS)('provider faults on the %s queue backend', (backen
 
   it('suppresses a number that replied STOP (21610) and skips later texts to it', async () => {
     const phone = uniquePhone();
-    fake.answer(twilioError(21610, 400, 'Attempt to send to unsubscribed recipient'));
+    fake.answerTo(phone, twilioError(21610, 400, 'Attempt to send to unsubscribed recipient'));
     const first = await createOrder(t, { phone });
     await postEvent(t, outForDelivery(first.trackingNumber));
     const { id } = await smsOf(t, first.orderId);

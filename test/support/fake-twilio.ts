@@ -42,6 +42,7 @@ export const twilioError = (
 export class FakeTwilio {
   readonly requests: FakeTwilioRequest[] = [];
   private readonly answers: FakeTwilioAnswer[] = [];
+  private readonly answersTo = new Map<string, FakeTwilioAnswer[]>();
   private server: Server | undefined;
   private port = 0;
 
@@ -69,9 +70,20 @@ export class FakeTwilio {
     return this;
   }
 
+  /**
+   * The next requests to this number get these answers, in order; after them, success again. Other numbers are
+   * not affected: messages a store-wide check sends to other spec files' customers through this fake (they share
+   * the run database) cannot use them up.
+   */
+  answerTo(to: string, ...answers: FakeTwilioAnswer[]): this {
+    this.answersTo.set(to, [...(this.answersTo.get(to) ?? []), ...answers]);
+    return this;
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.answers.length = 0;
+    this.answersTo.clear();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -97,7 +109,7 @@ export class FakeTwilio {
     if (req.method !== 'POST' || !match) {
       return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     }
-    const answer = this.answers.shift() ?? twilioSuccess();
+    const answer = this.answersTo.get(form.To)?.shift() ?? this.answers.shift() ?? twilioSuccess();
     switch (answer.kind) {
       case 'success': {
         record.sid = `SM${randomBytes(16).toString('hex')}`;
