@@ -160,7 +160,14 @@ interface StartTimes {
   serviceMs: number;
 }
 
-function startTimes(service: Service): StartTimes {
+/**
+ * The start times the service logged. Ready is seen over HTTP, which can come before the last log lines have
+ * crossed the pipe (the logger writes asynchronously): wait for them first.
+ */
+async function startTimes(service: Service): Promise<StartTimes> {
+  await eventually('the start-time log lines', () => /Wismo is ready in \d+ ms/.test(service.output())).catch(
+    () => undefined, // reported below, with the output
+  );
   const ms = (pattern: RegExp) => {
     const m = pattern.exec(service.output());
     if (!m) throw new Error(`${service.name} did not log ${pattern}:\n${service.output()}`);
@@ -259,7 +266,7 @@ describe('a bare machine: no configuration, embedded PostgreSQL, queues in Postg
   it('becomes ready from nothing within 90 s and carries a job through the PostgreSQL queues', async () => {
     const service = await startService('first start', bareEnv({ DATA_DIR: dataDir }));
     const wallMs = await waitReady(service, 90_000);
-    first = startTimes(service);
+    first = await startTimes(service);
     expect(wallMs).toBeGreaterThanOrEqual(first.serviceMs);
     expect(service.output()).toContain('Creating the embedded PostgreSQL cluster');
     expect(service.output()).toMatch(/Wismo is ready in \d+ ms \(role all, queues on PostgreSQL\)/);
@@ -288,7 +295,7 @@ describe('a bare machine: no configuration, embedded PostgreSQL, queues in Postg
     await waitReady(service, 60_000);
     expect(service.output()).not.toContain('Creating the embedded PostgreSQL cluster');
     // The times the service reports leave out Node's module loading, which varies more than initdb takes.
-    const second = startTimes(service);
+    const second = await startTimes(service);
     expect(second.databaseMs).toBeLessThan(first.databaseMs);
     expect(second.serviceMs).toBeLessThan(first.serviceMs);
 
@@ -309,6 +316,10 @@ describe('a bare machine: no configuration, embedded PostgreSQL, queues in Postg
     const service = await startService('start after kill', bareEnv({ DATA_DIR: dataDir }));
     await waitReady(service, 60_000);
     expect(service.output()).toContain(`Stopping an orphaned embedded PostgreSQL (pid ${orphan})`);
+    // pg_ctl, which stopped the orphan and started the new server, names the cluster too while it exits.
+    await eventually('one embedded PostgreSQL', () => postgresFor(dataDir).length === 1).catch(
+      () => undefined,
+    );
     const now = postgresFor(dataDir);
     expect(now).toHaveLength(1);
     expect(now).not.toContain(orphan);
