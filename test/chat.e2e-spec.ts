@@ -1,7 +1,9 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { analyzeSms } from '../src/shared/sms-segments';
 import { ChannelHooks } from '../src/channels/channel-hooks';
+import { ChatLimiter } from '../src/chat/chat-rate-limiter';
 import { ChatRequest } from '../src/chat/chat-request.entity';
 import { VerificationFailure } from '../src/chat/verification-failure.entity';
 import { verifyStandardWebhook } from '../src/tracking/webhook-signature';
@@ -180,6 +182,37 @@ describe('chat: POST /v1/chat/messages', () => {
     const locked = replies.filter((r) => /too many attempts/i.test(r.body.reply)).length;
     expect(locked).toBeGreaterThanOrEqual(4);
     expect(locked).toBeLessThanOrEqual(5);
+  });
+
+  it('a guess refused at an address that is out of attempts uses up nothing of the order it names', async () => {
+    // Straight at the counters, as guesses in flight at once meet them: each passed the lock check before any was
+    // counted, then the address's count refuses this one. It must not take one of the order's five points too.
+    const limiter = t.app.get(ChatLimiter);
+    const { order, customer } = await createOrder(t.db, { shipments: [inTransit()] });
+    const ip = newIp();
+    for (let i = 0; i < 5; i++) {
+      const taken = await limiter.reserve({
+        sessionId: randomUUID(),
+        clientIp: ip,
+        identifier: `OTHER-${i}`,
+      });
+      expect(taken.locked).toBe(false);
+    }
+    const refused = await limiter.reserve({
+      sessionId: randomUUID(),
+      clientIp: ip,
+      identifier: orderNumberOf(order),
+    });
+    expect(refused.locked).toBe(true);
+    // The order's five checks are all still there: four wrong guesses from elsewhere, then the right one.
+    const chat = conversation(newIp());
+    for (let i = 0; i < 4; i++) {
+      expect((await chat(`order ${orderNumberOf(order)} other${i}@example.com`)).reply).not.toMatch(
+        /too many/i,
+      );
+    }
+    const right = await chat(`order ${orderNumberOf(order)} ${customer.email}`);
+    expect(right.shipments).toHaveLength(1);
   });
 
   it('trusts a storefront token for the customer, and ignores a badly signed one', async () => {

@@ -142,24 +142,32 @@ export class ChatLimiter implements OnModuleDestroy {
    * attempt gives its points back ({@link refund}). Returns locked when a counter was already full.
    */
   async reserve(scope: AttemptScope): Promise<LockStatus & { lockedIfFails: LockStatus }> {
-    let waitMs = 0;
     let lastWaitMs = 0;
+    const taken: string[] = [];
     for (const key of this.keys(scope)) {
       try {
         const res = await this.failures.consume(key);
+        taken.push(key);
         // This attempt took a counter's last point: should it fail, the shopper is locked from now on.
         if (res.remainingPoints === 0) lastWaitMs = Math.max(lastWaitMs, res.msBeforeNext, 1000);
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw storeDown(err);
-        waitMs = Math.max(waitMs, err.msBeforeNext, 1000);
+        // Refused unchecked: it must not use up the later counters either (a refused guess that still took the
+        // order's point could crowd out one the client's count allowed), nor keep the points it took before.
+        await this.giveBack(taken);
+        return { ...locked(Math.max(err.msBeforeNext, 1000)), lockedIfFails: locked(0) };
       }
     }
-    return { ...locked(waitMs), lockedIfFails: locked(lastWaitMs) };
+    return { ...locked(0), lockedIfFails: locked(lastWaitMs) };
   }
 
   /** A verified attempt was not a failure. */
   async refund(scope: AttemptScope): Promise<void> {
-    for (const key of this.keys(scope)) {
+    await this.giveBack(this.keys(scope));
+  }
+
+  private async giveBack(keys: string[]): Promise<void> {
+    for (const key of keys) {
       await this.failures.reward(key).catch((err: unknown) => {
         throw storeDown(err);
       });
