@@ -1,27 +1,15 @@
 /**
- * The arithmetic of delivery analytics, apart from SQL: shipment facts summed into daily rollup rows, and rollup
- * rows summed into the figures the API answers. Rates are fractions, null when their denominator is 0.
+ * The arithmetic of delivery analytics, apart from SQL: rollup rows summed into weeks and into the figures the API
+ * answers (shipment facts are summed into daily rows by the refresh's statement). Rates are fractions, null when
+ * their denominator is 0.
  */
-import { addTo, type Histogram, merge, p50p90 } from './histogram';
+import { type Histogram, merge, p50p90 } from './histogram';
 
 export interface DailyKey {
   cohortDate: string;
   carrier: string;
   service: string;
   destinationCountry: string;
-}
-
-/** What a rollup needs of one shipment (a row of shipment_facts). */
-export interface FactRow extends DailyKey {
-  firstAttemptStatus: string | null;
-  hasPromise: boolean;
-  onTime: boolean | null;
-  transitDays: number | null;
-  firstScanHours: number | null;
-  exceptionReasons: string[];
-  hasException: boolean;
-  status: string;
-  latencyMinutes: Histogram;
 }
 
 /** A row of analytics_delivery_daily, as stored (snake_case). */
@@ -63,29 +51,6 @@ function emptyRow(key: DailyKey): DailyRow {
     first_scan_hours: {},
     latency_minutes: {},
   };
-}
-
-export function rollUpFacts(facts: FactRow[]): DailyRow[] {
-  const rows = new Map<string, DailyRow>();
-  for (const f of facts) {
-    const id = `${f.cohortDate}|${f.carrier}|${f.service}|${f.destinationCountry}`;
-    let row = rows.get(id);
-    if (!row) rows.set(id, (row = emptyRow(f)));
-    row.shipments++;
-    if (f.firstAttemptStatus) row.with_attempt++;
-    if (f.firstAttemptStatus === 'delivered') row.delivered_first++;
-    if (f.hasPromise) row.with_promise++;
-    if (f.onTime) row.on_time++;
-    if (f.hasException) row.with_exception++;
-    if (f.exceptionReasons.includes('lost')) row.lost++;
-    if (f.status === 'returned') row.returned++;
-    for (const reason of f.exceptionReasons)
-      row.exception_reasons[reason] = (row.exception_reasons[reason] ?? 0) + 1;
-    addTo(row.transit_days, f.transitDays);
-    addTo(row.first_scan_hours, f.firstScanHours);
-    merge(row.latency_minutes, f.latencyMinutes);
-  }
-  return [...rows.values()];
 }
 
 export interface DeliveryFigures {
