@@ -74,6 +74,8 @@ describe('email through Nodemailer against a real SMTP server, and unsubscribing
         'On its way. Your parcel ships with USPS. Track it: https://track.example/1',
       );
       expect(parsed.messageId).toBe(result.providerMessageId);
+      // Our own Message-ID: it names the notification, on the sender's domain.
+      expect(result.providerMessageId).toMatch(/^<n-1\.[0-9a-z]+\.[0-9a-z]+@shop\.example>$/);
       const lines = Object.fromEntries(
         parsed.headerLines.map((h) => [
           h.key,

@@ -11,6 +11,9 @@ const CONNECTION_TIMEOUT_MS = 10_000;
 const GREETING_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 60_000;
 
+/** Distinguishes this process's Message-IDs made in the same millisecond. */
+let messageSeq = 0;
+
 /**
  * Sends over SMTP with a pooled Nodemailer transport (connections are reused across messages). Nodemailer
  * never retries: each failure is classified (smtp-errors.ts) and the queue decides.
@@ -19,6 +22,8 @@ export class SmtpEmailSender extends EmailSender implements OnModuleDestroy {
   readonly provider = 'smtp' as const;
   private readonly logger = new Logger(SmtpEmailSender.name);
   private readonly transport;
+  /** The right-hand side of our Message-IDs: the sender's domain, as Nodemailer would take it. */
+  private readonly idDomain: string;
 
   constructor(
     private readonly config: AppConfig['email'],
@@ -34,6 +39,17 @@ export class SmtpEmailSender extends EmailSender implements OnModuleDestroy {
       greetingTimeout: GREETING_TIMEOUT_MS,
       socketTimeout: SOCKET_TIMEOUT_MS,
     });
+    this.idDomain = /@([^>\s]+)>?\s*$/.exec(config.from)?.[1] ?? 'wismo.localhost';
+  }
+
+  /**
+   * A Message-ID of our own, unique per attempt and naming the notification (a bounce or a complaint quoting it
+   * leads back to the row). Nodemailer's own costs four calls for random bytes per email, the largest single cost
+   * it added in a profile of 10,000 sends.
+   */
+  private messageIdFor(message: EmailMessage): string {
+    const local = message.notificationId ?? 'message';
+    return `<${local}.${Date.now().toString(36)}.${(messageSeq++ % 1_679_616).toString(36)}@${this.idDomain}>`;
   }
 
   async send(message: EmailMessage): Promise<SendResult> {
@@ -47,6 +63,7 @@ export class SmtpEmailSender extends EmailSender implements OnModuleDestroy {
         html: message.html,
         text: textPartOf(message),
         headers: message.headers ?? {},
+        messageId: this.messageIdFor(message),
       });
     } catch (err) {
       throw await this.toChannelError(classifySmtpError(err as SmtpErrorLike), message, 'failed');

@@ -8,6 +8,7 @@ import { SupportCaseWebhooks1796409894192 } from './migrations/1796409894192-sup
 import { ProactiveMessages1796410100000 } from './migrations/1796410100000-proactive-messages';
 import { DeliveryEstimates1796410200000 } from './migrations/1796410200000-delivery-estimates';
 import { AnalyticsAtScale1796410300000 } from './migrations/1796410300000-analytics-at-scale';
+import { Lz4Toast1796410400000 } from './migrations/1796410400000-lz4-toast';
 /** Every migration in order; `npm run migration:generate` appends to this list. */
 export const MIGRATIONS: Function[] = [
   Initial1795483032609,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Function[] = [
   ProactiveMessages1796410100000,
   DeliveryEstimates1796410200000,
   AnalyticsAtScale1796410300000,
+  Lz4Toast1796410400000,
 ];

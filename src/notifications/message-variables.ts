@@ -10,10 +10,10 @@
  * - a delay names the date the customer was last told (or was promised), and only a later new date is a delay;
  * - a parcel of a split order says which parcel it is, and the last delivery says the order is complete.
  */
-import { DateTime } from 'luxon';
 import { carrierDisplayName, carrierTrackingUrl } from '../carriers/carrier-registry';
 import type { SupportedLocale } from '../shared/notification.types';
 import { shownDelivery } from '../predictions/shipment-estimate';
+import { localDate } from '../shared/local-date';
 import type {
   CanonicalStatus,
   Eta,
@@ -104,8 +104,8 @@ const NO_CARRIER_NAME: Record<SupportedLocale, string> = {
 
 /** The customer's calendar day (YYYY-MM-DD) at `now`. */
 export function customerToday(now: Date, timeZone: string): string {
-  // An unknown zone gives an invalid DateTime (no ISO date): the UTC day then.
-  return DateTime.fromJSDate(now, { zone: timeZone }).toISODate() ?? now.toISOString().slice(0, 10);
+  // An unknown zone gives the UTC day.
+  return localDate(now, timeZone);
 }
 
 /** Statuses where "expected delivery" has no meaning: waiting at a pickup point, or already over. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
-import { resolveTimeZone } from '../shared/quiet-hours';
+import { nextDay } from '../shared/local-date';
 import { MessageFactsRepository, shipmentFacts } from './message-facts.repository';
 import { customerToday, delayIsNews } from './message-variables';
 import type { SubjectShipment as Shipment } from './notification-subject';
@@ -32,10 +31,7 @@ export class SendTimeCheck {
       n.type === 'stalled' ? this.reader.scannedSince(shipment.id, n.createdAt) : false,
     ]);
     const today = customerToday(now, timeZone);
-    const tomorrow =
-      DateTime.fromJSDate(now, { zone: resolveTimeZone(timeZone) })
-        .plus({ days: 1 })
-        .toISODate() ?? today;
+    const tomorrow = nextDay(today);
     const carrierDate = shipment.eta?.date && shipment.eta.date >= today ? shipment.eta.date : null;
     return sendTimeVerdict({
       type: n.type,
