@@ -72,21 +72,8 @@ export class ShipmentFacts {
   latencyMinutes: Histogram;
 }
 
-/** Delivery figures per first-scan day, carrier, service and destination country, summed from ShipmentFacts. */
-@Entity('analytics_delivery_daily')
-export class DeliveryDaily {
-  @PrimaryColumn({ name: 'cohort_date', type: 'date' })
-  cohortDate: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 50 })
-  carrier: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 60 })
-  service: string;
-
-  @PrimaryColumn({ name: 'destination_country', type: 'varchar', length: 2 })
-  destinationCountry: string;
-
+/** The delivery measures of a rollup row, summed from ShipmentFacts: the same columns in the daily and weekly tables. */
+abstract class DeliveryMeasures {
   @Column({ type: 'integer' }) shipments: number;
   @Column({ name: 'with_attempt', type: 'integer' }) withAttempt: number;
   @Column({ name: 'delivered_first', type: 'integer' }) deliveredFirst: number;
@@ -101,28 +88,32 @@ export class DeliveryDaily {
   @Column({ name: 'latency_minutes', type: 'jsonb' }) latencyMinutes: Histogram;
 }
 
+/** Delivery figures per first-scan day, carrier, service and destination country, summed from ShipmentFacts. */
+@Entity('analytics_delivery_daily')
+export class DeliveryDaily extends DeliveryMeasures {
+  @PrimaryColumn({ name: 'cohort_date', type: 'date' })
+  cohortDate: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 50 })
+  carrier: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 60 })
+  service: string;
+
+  @PrimaryColumn({ name: 'destination_country', type: 'varchar', length: 2 })
+  destinationCountry: string;
+}
+
 /**
  * The daily rows summed per ISO week (the Monday of cohort_date), carrier, service and destination country: a long
  * range reads whole weeks here and only its partial weeks from the daily rows. Kept with the daily rows.
  */
 @Entity('analytics_delivery_weekly')
-export class DeliveryWeekly {
+export class DeliveryWeekly extends DeliveryMeasures {
   @PrimaryColumn({ type: 'date' }) week: string;
   @PrimaryColumn({ type: 'varchar', length: 50 }) carrier: string;
   @PrimaryColumn({ type: 'varchar', length: 60 }) service: string;
   @PrimaryColumn({ name: 'destination_country', type: 'varchar', length: 2 }) destinationCountry: string;
-  @Column({ type: 'integer' }) shipments: number;
-  @Column({ name: 'with_attempt', type: 'integer' }) withAttempt: number;
-  @Column({ name: 'delivered_first', type: 'integer' }) deliveredFirst: number;
-  @Column({ name: 'with_promise', type: 'integer' }) withPromise: number;
-  @Column({ name: 'on_time', type: 'integer' }) onTime: number;
-  @Column({ name: 'with_exception', type: 'integer' }) withException: number;
-  @Column({ type: 'integer' }) lost: number;
-  @Column({ type: 'integer' }) returned: number;
-  @Column({ name: 'exception_reasons', type: 'jsonb' }) exceptionReasons: Record<string, number>;
-  @Column({ name: 'transit_days', type: 'jsonb' }) transitDays: Histogram;
-  @Column({ name: 'first_scan_hours', type: 'jsonb' }) firstScanHours: Histogram;
-  @Column({ name: 'latency_minutes', type: 'jsonb' }) latencyMinutes: Histogram;
 }
 
 /** Message outcomes per day (store zone, by creation), channel and type. */
