@@ -5,7 +5,7 @@
  * on the empty database).
  */
 import { Client } from 'pg';
-import { openLoop } from './open-loop';
+import { openLoopApart } from './open-loop';
 
 export const SCALE_DATABASE = process.env.BENCH_SCALE_DATABASE ?? 'wismo_scale';
 
@@ -50,8 +50,13 @@ export async function measureAnalytics(url: string, adminKey: string): Promise<A
   const figures: AnalyticsFigure[] = [];
   for (const { name, path } of analyticsRequests()) {
     const headers = { authorization: `Bearer ${adminKey}` };
-    await openLoop({ url, rate: RATE, durationS: 2, next: () => ({ path, headers }) }); // warm-up, not recorded
-    const r = await openLoop({ url, rate: RATE, durationS: DURATION_S, next: () => ({ path, headers }) });
+    const request = { path, headers };
+    const r = await openLoopApart({
+      url,
+      rate: RATE,
+      warmup: Array.from({ length: 2 * RATE }, () => request), // 2 s, not recorded
+      requests: Array.from({ length: DURATION_S * RATE }, () => request),
+    });
     figures.push({
       name,
       p50: r.latency.p50,

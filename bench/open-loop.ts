@@ -6,7 +6,10 @@
  * autocannon is kept for closed-loop maximum-throughput runs; its fixed-rate mode refills a per-second quota,
  * which sends each second's requests in one burst and measures the burst, not the rate.
  */
+import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface OpenLoopRequest {
   method?: 'GET' | 'POST';
@@ -22,6 +25,9 @@ export interface OpenLoopResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** How late the generator's own event loop ran during the run (ms): a generator that stalls adds its stall to
+   *  every request it was about to send, so a tail here is the generator's, not the server's. */
+  generatorLag: { p99: number; max: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -35,6 +41,8 @@ export async function openLoop(opts: {
   durationS?: number;
   amount?: number;
   next: (i: number) => OpenLoopRequest | null;
+  /** Called as request i leaves, with the wall-clock time (epoch ms) it was scheduled for. */
+  onIssue?: (i: number, scheduledEpochMs: number) => void;
   timeoutMs?: number;
 }): Promise<OpenLoopResult> {
   const target = new URL(opts.url);
@@ -48,6 +56,9 @@ export async function openLoop(opts: {
   let issued = 0;
   let settled = 0;
   const t0 = performance.now() + 20;
+  const epochOffset = Date.now() - performance.now();
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
 
   await new Promise<void>((resolve) => {
     const fire = (i: number, scheduled: number) => {
@@ -57,6 +68,7 @@ export async function openLoop(opts: {
         if (settled === total) resolve();
         return;
       }
+      opts.onIssue?.(i, scheduled + epochOffset);
       const body = spec.body !== undefined ? Buffer.from(spec.body) : undefined;
       const req = request(
         {
@@ -102,6 +114,7 @@ export async function openLoop(opts: {
     setTimeout(pump, 20);
   });
   const duration = (performance.now() - t0) / 1000;
+  lag.disable();
   agent.destroy();
   const sorted = [...latencies].sort((a, b) => a - b);
   const r = (n: number) => Math.round(n * 10) / 10;
@@ -117,5 +130,45 @@ export async function openLoop(opts: {
     non2xx,
     errors,
     timeouts,
+    // The histogram counts from the timer's resolution: its delay past 5 ms is the loop's lateness.
+    generatorLag: { p99: r(Math.max(0, lag.percentile(99) / 1e6 - 5)), max: r(Math.max(0, lag.max / 1e6 - 5)) },
   };
+}
+
+/** An open-loop run handed to a generator process of its own: its requests, written out in advance. */
+export interface OpenLoopPlan {
+  url: string;
+  rate: number;
+  /** Sent first at the same rate, not recorded (JIT, caches, pools). */
+  warmup: OpenLoopRequest[];
+  /** Sent and recorded, one each, in order. */
+  requests: OpenLoopRequest[];
+}
+
+export interface OpenLoopReport extends OpenLoopResult {
+  /** The wall-clock time (epoch ms) request i of `requests` was scheduled to leave. */
+  scheduledAt: number[];
+}
+
+/**
+ * Runs the plan in a new Node process and reports its figures. The bench process also plays Twilio and the SMTP
+ * server and holds what they received; its collections and its fakes' work must not delay the requests measured
+ * (wrk2 and vegeta are separate processes for the same reason).
+ */
+export function openLoopApart(plan: OpenLoopPlan): Promise<OpenLoopReport> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'open-loop-child.ts'), [], {
+      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let report: OpenLoopReport | undefined;
+    child.once('message', (m) => {
+      report = m as OpenLoopReport;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      report ? resolve(report) : reject(new Error(`the load generator exited with ${code} and no report`)),
+    );
+    child.send(plan);
+  });
 }

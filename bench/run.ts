@@ -24,7 +24,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureAnalytics, SCALE_DATABASE, scaleDatabase } from './analytics';
-import { openLoop, OpenLoopResult } from './open-loop';
+import { openLoopApart, OpenLoopReport, OpenLoopRequest, OpenLoopResult } from './open-loop';
 import autocannon from 'autocannon';
 import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker } from 'bullmq';
 import Handlebars from 'handlebars';
@@ -157,6 +157,9 @@ interface LoadSummary {
   errors: number;
   timeouts: number;
   durationS: number;
+  /** The open-loop generator's own event-loop lateness, p99 and max (ms); absent for closed-loop runs. */
+  generatorLagP99?: number;
+  generatorLagMax?: number;
 }
 
 function summarize(r: AcResult | OpenLoopResult): LoadSummary {
@@ -171,6 +174,9 @@ function summarize(r: AcResult | OpenLoopResult): LoadSummary {
     errors: r.errors,
     timeouts: r.timeouts,
     durationS: round(r.duration, 2),
+    ...('generatorLag' in r
+      ? { generatorLagP99: r.generatorLag.p99, generatorLagMax: r.generatorLag.max }
+      : {}),
   };
 }
 
@@ -221,31 +227,33 @@ function cannon(opts: {
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 5);
 
 /**
- * Constant arrival rate through the open-loop generator (see bench/open-loop.ts); same options as `cannon`.
- * A duration-based run is preceded by WARMUP_S seconds at the same rate whose figures are discarded.
+ * Constant arrival rate through the open-loop generator (see bench/open-loop.ts), in a process of its own; same
+ * options as `cannon`. A duration-based run is preceded by WARMUP_S seconds at the same rate whose figures are
+ * discarded. Every request is written out before the first leaves (`next` is called for each, warm-up first).
  */
-async function fixedRate(opts: Parameters<typeof cannon>[0] & { rate: number }): Promise<OpenLoopResult> {
-  if (!opts.amount && WARMUP_S > 0) await fixedRateOnce({ ...opts, duration: WARMUP_S });
-  return fixedRateOnce(opts);
-}
-
-function fixedRateOnce(opts: Parameters<typeof cannon>[0] & { rate: number }): Promise<OpenLoopResult> {
-  return openLoop({
-    url: opts.url,
-    rate: opts.rate,
-    durationS: opts.amount ? undefined : (opts.duration ?? 10),
-    amount: opts.amount,
-    next: () => {
-      const r = opts.next?.();
-      if (opts.next && !r) return null;
-      return {
-        method: opts.method ?? 'GET',
-        path: r?.path ?? opts.path,
-        headers: r?.headers ?? opts.headers,
-        body: r?.body ?? opts.body,
-      };
-    },
-  });
+function fixedRate(opts: Parameters<typeof cannon>[0] & { rate: number }): Promise<OpenLoopReport> {
+  const one = (): OpenLoopRequest | null => {
+    const r = opts.next?.();
+    if (opts.next && !r) return null;
+    return {
+      method: opts.method ?? 'GET',
+      path: r?.path ?? opts.path,
+      headers: r?.headers ?? opts.headers,
+      body: r?.body ?? opts.body,
+    };
+  };
+  const take = (count: number) => {
+    const list: OpenLoopRequest[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = one();
+      if (!r) break;
+      list.push(r);
+    }
+    return list;
+  };
+  const warmup = !opts.amount && WARMUP_S > 0 ? take(Math.round(opts.rate * WARMUP_S)) : [];
+  const requests = take(opts.amount ?? Math.round(opts.rate * (opts.duration ?? 10)));
+  return openLoopApart({ url: opts.url, rate: opts.rate, warmup, requests });
 }
 
 /**
@@ -266,6 +274,10 @@ function cpuSnapshot(servicePids: number[]): CpuSnapshot {
   const usage = process.cpuUsage();
   snap.bench = (usage.user + usage.system) / 1000;
   try {
+    // With the load generators' processes once they have exited (cutime and cstime of this process).
+    const self = fs.readFileSync('/proc/self/stat', 'utf8');
+    const own = self.slice(self.lastIndexOf(')') + 2).split(' ');
+    snap.bench += (Number(own[13]) + Number(own[14])) * TICK_MS;
     const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     snap.machineBusy = (cpu.reduce((a, b) => a + b, 0) - cpu[3] - (cpu[4] ?? 0)) * TICK_MS;
     for (const entry of fs.readdirSync('/proc')) {
@@ -644,7 +656,7 @@ async function warmUp(svc: Service, providers: Providers, tag: string): Promise<
   const started = Date.now();
   const sentAt = new Map<string, number>();
   let idx = 0;
-  await fixedRateOnce({
+  const { scheduledAt } = await fixedRate({
     url: svc.url,
     method: 'POST',
     path: '/v1/webhooks/generic',
@@ -652,17 +664,16 @@ async function warmUp(svc: Service, providers: Providers, tag: string): Promise<
     rate: 200,
     next: () => {
       const r = requests[idx++];
-      if (!r) return { path: '/health/live', headers: {}, body: '' };
-      sentAt.set(r.trackingNumber, Date.now());
-      return { headers: r.headers, body: r.body };
+      return r ? { headers: r.headers, body: r.body } : null;
     },
   });
+  requests.forEach((r, i) => sentAt.set(r.trackingNumber, scheduledAt[i]));
   while (providers.receipts.length < 2 * requests.length && Date.now() - started < E2E_TIMEOUT_MS)
     await sleep(100);
   const latencies: number[] = [];
   for (const r of providers.receipts) {
     const sent = sentAt.get(benchTrackingNumberIn(await r.text()) ?? '');
-    if (sent !== undefined) latencies.push(r.at - sent);
+    if (sent !== undefined) latencies.push(Math.round(r.at - sent));
   }
   latencies.sort((a, b) => a - b);
   const coldP99 = percentile(latencies, 99);
@@ -684,16 +695,23 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
   const next = () => {
     const r = requests[idx++];
     if (!r) return { path: '/health/live', headers: {}, body: '' }; // never re-send an event
-    sentAt.set(r.trackingNumber, Date.now());
+    sentAt.set(r.trackingNumber, Date.now()); // closed loop: when autocannon asks for it
     return { headers: r.headers, body: r.body };
   };
   log(
     `e2e ${rate ? `${rate} events/s` : 'burst'}: ${count} out_for_delivery webhooks, expecting ${expected} provider calls`,
   );
-  const firstSend = Date.now();
+  let firstSend = Date.now();
   const cpuBefore = cpuSnapshot(svc.pids);
   const load = rate
-    ? fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, rate, next })
+    ? fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, rate, next }).then(
+        (report) => {
+          // Open loop: each change's latency counts from when it was scheduled to leave.
+          requests.forEach((r, i) => sentAt.set(r.trackingNumber, report.scheduledAt[i]));
+          firstSend = report.scheduledAt[0];
+          return report;
+        },
+      )
     : cannon({
         url: svc.url,
         method: 'POST',
@@ -721,9 +739,9 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
       unmatched++;
       continue;
     }
-    latencies.push(r.at - sent);
-    latByChannel[r.channel].push(r.at - sent);
-    timeline.push([sent - firstSend, r.at - sent, r.channel === 'sms' ? 0 : 1]);
+    latencies.push(Math.round(r.at - sent));
+    latByChannel[r.channel].push(Math.round(r.at - sent));
+    timeline.push([Math.round(sent - firstSend), Math.round(r.at - sent), r.channel === 'sms' ? 0 : 1]);
   }
   latencies.sort((a, b) => a - b);
   latByChannel.sms.sort((a, b) => a - b);
@@ -1141,7 +1159,8 @@ function table(
 ): string {
   const rows: string[][] = [];
   const ratio = (a: number, b: number) => (b ? `${round(a / b, 2)}` : 'n/a');
-  const lat = (s: LoadSummary) => `p50 ${s.p50} ms / p99 ${s.p99} ms`;
+  const lat = (s: LoadSummary) =>
+    `p50 ${s.p50} ms / p99 ${s.p99} ms${s.generatorLagMax !== undefined ? ` (generator's own lag: max ${s.generatorLagMax} ms)` : ''}`;
   for (const r of results) {
     const b = r.backend;
     const i = r.ingest;

@@ -51,6 +51,8 @@ interface ParcelRow {
   firstScanOn: string | null;
   parcelIndex: number;
   parcelCount: number;
+  /** Its scans newest first (at most MAX_EVENTS), occurredAt as JSON text. */
+  events: (Omit<EventFacts, 'occurredAt'> & { occurredAt: string | null })[];
 }
 
 /**
@@ -80,6 +82,7 @@ export class TrackingPageService {
   ): Promise<ParcelLookup> {
     const ref = this.links.verify(token);
     if (ref === null) return { kind: 'not_found' };
+    // One statement: the parcel, its order's facts and its scans (one round trip per view).
     const [row]: ParcelRow[] = await this.db.query(
       `SELECT s.id, s.order_id AS "orderId", s.carrier, s.tracking_number AS "trackingNumber", s.status,
               s.exception_reason AS "exceptionReason", s.eta, s.original_eta AS "originalEta",
@@ -93,7 +96,13 @@ export class TrackingPageService {
                       AT TIME ZONE $2, 'YYYY-MM-DD') AS "firstScanOn",
               (SELECT count(*) FROM shipments x WHERE x.order_id = s.order_id
                   AND x.link_ref <= s.link_ref)::int AS "parcelIndex",
-              (SELECT count(*) FROM shipments x WHERE x.order_id = s.order_id)::int AS "parcelCount"
+              (SELECT count(*) FROM shipments x WHERE x.order_id = s.order_id)::int AS "parcelCount",
+              (SELECT coalesce(json_agg(json_build_object('status', e.status, 'description', e.description,
+                                          'location', e.location, 'occurredAt', e.occurred_at)
+                                        ORDER BY e.occurred_at DESC NULLS LAST, e.received_at DESC), '[]'::json)
+                 FROM (SELECT status, description, location, occurred_at, received_at FROM tracking_events
+                        WHERE shipment_id = s.id
+                        ORDER BY occurred_at DESC NULLS LAST, received_at DESC LIMIT ${MAX_EVENTS}) e) AS events
          FROM shipments s LEFT JOIN orders o ON o.id = s.order_id
         WHERE s.link_ref = $1`,
       [ref.toString(), this.config.analytics.storeTimeZone],
@@ -104,16 +113,16 @@ export class TrackingPageService {
     if (endedAt && now.getTime() - endedAt.getTime() > this.config.trackingPage.linkTtlDays * 86_400_000) {
       return { kind: 'expired' };
     }
-    const events: EventFacts[] = await this.db.query(
-      `SELECT status, description, location, occurred_at AS "occurredAt" FROM tracking_events
-        WHERE shipment_id = $1 ORDER BY occurred_at DESC NULLS LAST, received_at DESC LIMIT ${MAX_EVENTS}`,
-      [row.id],
-    );
+    const { events: scans, ...parcel } = row;
+    const events: EventFacts[] = scans.map((e) => ({
+      ...e,
+      occurredAt: e.occurredAt === null ? null : new Date(e.occurredAt),
+    }));
     const language = lang(row.locale);
     const estimate = await this.estimateFor(row, now);
     const page = buildParcelPage(
       {
-        ...row,
+        ...parcel,
         // Our window chosen over the carrier's date for this carrier (issue 20): the page shows the estimate.
         eta: estimate?.chosen ? null : row.eta,
         estimate,
