@@ -92,6 +92,35 @@ describe('the tracking page (/t/<token>)', () => {
     expect(html).not.toContain('60525');
   });
 
+  it('lists the scans newest first with their times, whatever order they arrived in', async () => {
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000);
+    const scans = [
+      { description: 'Arrived at hub', hoursAgo: 5 },
+      { description: 'Out with courier', hoursAgo: 1 },
+      { description: 'Picked up', hoursAgo: 20 }, // reported last, happened first
+    ];
+    const times = new Map<string, Date>();
+    for (const [i, scan] of scans.entries()) {
+      const occurredAt = at(scan.hoursAgo);
+      occurredAt.setMilliseconds(123); // kept to the millisecond through the page's statement
+      times.set(scan.description, occurredAt);
+      await postGenericEvent(t, SECRET, {
+        carrier: 'dhl',
+        trackingNumber: second,
+        status: i === 1 ? 'out_for_delivery' : 'in_transit',
+        description: scan.description,
+        location: 'Leipzig, DE',
+        occurredAt: occurredAt.toISOString(),
+      });
+    }
+    const html = (await page(await tokenOf(second))).text;
+    const shown = ['Out with courier', 'Arrived at hub', 'Picked up'];
+    const positions = shown.map((d) => html.indexOf(d));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    for (const d of shown) expect(html).toContain(`<time datetime="${times.get(d)!.toISOString()}">`);
+  });
+
   it("never shows the customer's name, email or phone", async () => {
     const html = (await page(await tokenOf(first))).text;
     for (const personal of ['Alexandra', 'Whitfield', 'alexandra.whitfield', '5550143']) {
