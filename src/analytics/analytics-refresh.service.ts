@@ -121,6 +121,10 @@ WITH k AS (
 ), hist AS (
   SELECT cohort_date, carrier, service, destination_country, name, jsonb_object_agg(bucket, n) AS counts
     FROM buckets GROUP BY 1, 2, 3, 4, 5
+), hists AS (
+  -- One row per key, joined below (a lateral lookup into a CTE scans all of it per key: keys² on a busy rebuild).
+  SELECT cohort_date, carrier, service, destination_country, jsonb_object_agg(name, counts) AS counts
+    FROM hist GROUP BY 1, 2, 3, 4
 )
 INSERT INTO analytics_delivery_daily (cohort_date, carrier, service, destination_country, shipments, with_attempt,
        delivered_first, with_promise, on_time, with_exception, lost, returned, exception_reasons, transit_days,
@@ -137,10 +141,7 @@ SELECT g.*,
                count(*) FILTER (WHERE exception_reasons @> '["lost"]'::jsonb)::int,
                count(*) FILTER (WHERE status = 'returned')::int
           FROM f GROUP BY 1, 2, 3, 4) AS g(cohort_date, carrier, service, destination_country)
-  LEFT JOIN LATERAL (
-    SELECT jsonb_object_agg(name, counts) AS counts FROM hist
-     WHERE hist.cohort_date = g.cohort_date AND hist.carrier = g.carrier AND hist.service = g.service
-       AND hist.destination_country = g.destination_country) h ON true`;
+  LEFT JOIN hists h USING (cohort_date, carrier, service, destination_country)`;
 
 const DAILY_COLUMNS = `carrier, service, destination_country, shipments, with_attempt, delivered_first, with_promise,
        on_time, with_exception, lost, returned, exception_reasons, transit_days, first_scan_hours, latency_minutes`;
@@ -300,17 +301,24 @@ export class AnalyticsRefresher {
       );
       if (!ids.length) break;
       after = ids[ids.length - 1].id;
-      const done = await this.db.transaction((manager) =>
-        this.refreshShipments(
-          manager,
-          ids.map((r) => r.id),
-          false,
-        ),
-      );
-      total.shipments += done.shipments;
-      total.groups += done.groups;
+      await this.db.transaction(async (manager) => {
+        await manager.query('SET LOCAL jit = off');
+        for (let i = 0; i < ids.length; i += BATCH) {
+          await manager.query(UPSERT_FACTS, [ids.slice(i, i + BATCH).map((r) => r.id), this.zone]);
+        }
+      });
+      total.shipments += ids.length;
     }
-    // Every batch touched most days: the weeks are summed once, at the end, from every daily row.
+    // Every batch touches most days: the days and then the weeks are summed once, at the end, from every fact.
+    await this.db.transaction(async (manager) => {
+      await manager.query('SET LOCAL jit = off');
+      const keys: DailyKey[] = await manager.query(
+        `SELECT DISTINCT to_char(cohort_date, 'YYYY-MM-DD') AS "cohortDate", carrier, service,
+                destination_country AS "destinationCountry"
+           FROM shipment_facts WHERE cohort_date IS NOT NULL`,
+      );
+      total.groups = await this.rebuildGroups(manager, keys, false);
+    });
     await this.db.transaction((manager) => this.rebuildWeeks(manager, null));
     await this.db.transaction(async (manager) => {
       await manager.query('SET LOCAL jit = off');
@@ -328,11 +336,7 @@ export class AnalyticsRefresher {
     return total;
   }
 
-  private async refreshShipments(
-    manager: EntityManager,
-    ids: string[],
-    weeks = true,
-  ): Promise<RefreshResult> {
+  private async refreshShipments(manager: EntityManager, ids: string[]): Promise<RefreshResult> {
     // JIT compiles each of these statements for seconds and saves nothing on index lookups.
     await manager.query('SET LOCAL jit = off');
     // The days the batches touched are summed once, at the end: a busy day is in every batch.
@@ -343,7 +347,7 @@ export class AnalyticsRefresher {
       await manager.query(UPSERT_FACTS, [batch, this.zone]);
       keys.push(...((await manager.query(KEYS_OF, [batch])) as DailyKey[]));
     }
-    return { shipments: ids.length, groups: await this.rebuildGroups(manager, keys, weeks) };
+    return { shipments: ids.length, groups: await this.rebuildGroups(manager, keys, true) };
   }
 
   /**
