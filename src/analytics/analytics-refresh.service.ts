@@ -24,9 +24,9 @@ const businessIndex = (date: string): string =>
  * - on time: that attempt's date in the customer's zone is on or before the promise (the order's promised date,
  *   else the first ETA the carrier gave);
  * - transit: business days from the first in_transit scan (store's zone) to the first attempt (customer's zone).
+ * `FACTS` is the CTE of the statements below, `INSERT_FACTS` their write.
  */
-const UPSERT_FACTS = `
-WITH facts AS (
+const FACTS = `facts AS (
   SELECT s.id, s.order_id, s.carrier, coalesce(s.service, '') AS service,
          coalesce(o.contact_country, c.country, '') AS country,
          ev.first_scan_at, (ev.first_scan_at AT TIME ZONE $2)::date AS cohort_date,
@@ -65,8 +65,9 @@ WITH facts AS (
        ORDER BY h.recorded_at LIMIT 1) fe ON true
     LEFT JOIN orders o ON o.id = s.order_id
     LEFT JOIN customers c ON c.id = o.customer_id
-   WHERE ev.first_scan_at IS NOT NULL)
-INSERT INTO shipment_facts AS f (shipment_id, order_id, carrier, service, destination_country, cohort_date,
+   WHERE ev.first_scan_at IS NOT NULL)`;
+
+const INSERT_FACTS = `INSERT INTO shipment_facts AS f (shipment_id, order_id, carrier, service, destination_country, cohort_date,
        first_scan_at, first_attempt_at, first_attempt_status, promise_date, on_time, transit_days, first_scan_hours,
        exception_reasons, has_exception, status, last_event_at, latency_minutes)
 SELECT id, order_id, carrier, service, country, cohort_date, first_scan_at, attempt_at, attempt_status, promise,
@@ -85,10 +86,27 @@ ON CONFLICT (shipment_id) DO UPDATE SET
   exception_reasons = EXCLUDED.exception_reasons, has_exception = EXCLUDED.has_exception,
   status = EXCLUDED.status, last_event_at = EXCLUDED.last_event_at, latency_minutes = EXCLUDED.latency_minutes`;
 
-const KEYS_OF = `
+/** Writes the facts of some shipments (a rebuild: nothing to compare with). */
+const UPSERT_FACTS = `WITH ${FACTS}
+${INSERT_FACTS}`;
+
+/**
+ * Writes the facts of some shipments and returns the daily keys they were in before and are in now: both rollups
+ * must be summed again. One statement (every CTE sees the rows as they were before the write): reading the keys
+ * before and after in statements of their own read each fact's heap page twice more.
+ */
+const UPSERT_FACTS_KEYS = `
+WITH old AS (
+  SELECT cohort_date, carrier, service, destination_country FROM shipment_facts WHERE shipment_id = ANY($1::uuid[])
+), ${FACTS}, up AS (
+${INSERT_FACTS}
+  RETURNING f.cohort_date, f.carrier, f.service, f.destination_country
+)
 SELECT DISTINCT to_char(cohort_date, 'YYYY-MM-DD') AS "cohortDate", carrier, service,
        destination_country AS "destinationCountry"
-  FROM shipment_facts WHERE shipment_id = ANY($1::uuid[])`;
+  FROM (SELECT * FROM old UNION ALL SELECT * FROM up) AS k`;
+
+
 
 /**
  * The daily rollup rows of some carrier × service × country days, summed from their facts in the database (the
@@ -343,9 +361,7 @@ export class AnalyticsRefresher {
     const keys: DailyKey[] = [];
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      keys.push(...((await manager.query(KEYS_OF, [batch])) as DailyKey[]));
-      await manager.query(UPSERT_FACTS, [batch, this.zone]);
-      keys.push(...((await manager.query(KEYS_OF, [batch])) as DailyKey[]));
+      keys.push(...((await manager.query(UPSERT_FACTS_KEYS, [batch, this.zone])) as DailyKey[]));
     }
     return { shipments: ids.length, groups: await this.rebuildGroups(manager, keys, true) };
   }
