@@ -142,6 +142,40 @@ describe('delivery analytics on a designed week', () => {
     expect(res.body.transitDays).toEqual({ p50: 2, p90: 5 });
   });
 
+  it('adds what changed to the rollups on a refresh, to the same rows as a rebuild', async () => {
+    const rows = async () =>
+      t.db.query(
+        `SELECT 'day' AS kind, to_char(cohort_date, 'YYYY-MM-DD') AS at, carrier, service, destination_country,
+                shipments, with_attempt, delivered_first, with_promise, on_time, with_exception, lost, returned,
+                exception_reasons, transit_days, first_scan_hours, latency_minutes
+           FROM analytics_delivery_daily WHERE cohort_date BETWEEN '2026-10-19' AND '2026-11-22'
+         UNION ALL
+         SELECT 'week', to_char(week, 'YYYY-MM-DD'), carrier, service, destination_country, shipments, with_attempt,
+                delivered_first, with_promise, on_time, with_exception, lost, returned, exception_reasons, transit_days,
+                first_scan_hours, latency_minutes
+           FROM analytics_delivery_weekly WHERE week BETWEEN '2026-10-19' AND '2026-11-22'
+          ORDER BY 1, 2, 3, 4, 5`,
+      );
+    const changes = [
+      // A: an exception after its delivery (a reason, the exception count; the histograms keep their shape).
+      { name: 'A', carrier: 'ups', status: 'exception', occurredAt: '2026-11-05T09:00:00Z', reason: 'damaged' },
+      // B: an earlier first scan, in the week before: its fact leaves Monday 2nd's rows for Friday 30th's.
+      { name: 'B', carrier: 'ups', status: 'in_transit', occurredAt: '2026-10-30T09:00:00Z' },
+      // L: delivered late (a first attempt, transit days, on-time false).
+      { name: 'L', carrier: 'ups', status: 'delivered', occurredAt: '2026-11-23T16:00:00Z' },
+    ];
+    for (const { name, ...event } of changes) {
+      await postGenericEvent(t, ANALYTICS_SECRET, { trackingNumber: tracking[name], description: 'scan', ...event });
+    }
+    const before = await rows();
+    await t.app.get(AnalyticsRefresher).refresh();
+    const refreshed = await rows();
+    expect(refreshed).not.toEqual(before); // the changes reached the rollups
+    expect(refreshed.some((r: { at: string }) => r.at === '2026-10-30')).toBe(true);
+    await t.app.get(AnalyticsRefresher).rebuild();
+    expect(await rows()).toEqual(refreshed);
+  });
+
   it('counts messages by outcome and channel', async () => {
     const ids = { shipment_id: shipmentIds.A };
     const [{ order_id, customer_id }] = await t.db.query(
