@@ -8,7 +8,12 @@ process.once('message', (message) => {
   void (async () => {
     const plan = message as OpenLoopPlan;
     if (plan.warmup.length)
-      await openLoop({ url: plan.url, rate: plan.rate, amount: plan.warmup.length, next: (i) => plan.warmup[i] });
+      await openLoop({
+        url: plan.url,
+        rate: plan.rate,
+        amount: plan.warmup.length,
+        next: (i) => plan.warmup[i],
+      });
     const scheduledAt: number[] = [];
     const result = await openLoop({
       url: plan.url,

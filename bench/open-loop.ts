@@ -131,7 +131,10 @@ export async function openLoop(opts: {
     errors,
     timeouts,
     // The histogram counts from the timer's resolution: its delay past 5 ms is the loop's lateness.
-    generatorLag: { p99: r(Math.max(0, lag.percentile(99) / 1e6 - 5)), max: r(Math.max(0, lag.max / 1e6 - 5)) },
+    generatorLag: {
+      p99: r(Math.max(0, lag.percentile(99) / 1e6 - 5)),
+      max: r(Math.max(0, lag.max / 1e6 - 5)),
+    },
   };
 }
 

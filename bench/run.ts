@@ -704,14 +704,19 @@ async function measureEndToEnd(svc: Service, providers: Providers, tag: string, 
   let firstSend = Date.now();
   const cpuBefore = cpuSnapshot(svc.pids);
   const load = rate
-    ? fixedRate({ url: svc.url, method: 'POST', path: '/v1/webhooks/generic', amount: count, rate, next }).then(
-        (report) => {
-          // Open loop: each change's latency counts from when it was scheduled to leave.
-          requests.forEach((r, i) => sentAt.set(r.trackingNumber, report.scheduledAt[i]));
-          firstSend = report.scheduledAt[0];
-          return report;
-        },
-      )
+    ? fixedRate({
+        url: svc.url,
+        method: 'POST',
+        path: '/v1/webhooks/generic',
+        amount: count,
+        rate,
+        next,
+      }).then((report) => {
+        // Open loop: each change's latency counts from when it was scheduled to leave.
+        requests.forEach((r, i) => sentAt.set(r.trackingNumber, report.scheduledAt[i]));
+        firstSend = report.scheduledAt[0];
+        return report;
+      })
     : cannon({
         url: svc.url,
         method: 'POST',

@@ -158,14 +158,24 @@ describe('delivery analytics on a designed week', () => {
       );
     const changes = [
       // A: an exception after its delivery (a reason, the exception count; the histograms keep their shape).
-      { name: 'A', carrier: 'ups', status: 'exception', occurredAt: '2026-11-05T09:00:00Z', reason: 'damaged' },
+      {
+        name: 'A',
+        carrier: 'ups',
+        status: 'exception',
+        occurredAt: '2026-11-05T09:00:00Z',
+        reason: 'damaged',
+      },
       // B: an earlier first scan, in the week before: its fact leaves Monday 2nd's rows for Friday 30th's.
       { name: 'B', carrier: 'ups', status: 'in_transit', occurredAt: '2026-10-30T09:00:00Z' },
       // L: delivered late (a first attempt, transit days, on-time false).
       { name: 'L', carrier: 'ups', status: 'delivered', occurredAt: '2026-11-23T16:00:00Z' },
     ];
     for (const { name, ...event } of changes) {
-      await postGenericEvent(t, ANALYTICS_SECRET, { trackingNumber: tracking[name], description: 'scan', ...event });
+      await postGenericEvent(t, ANALYTICS_SECRET, {
+        trackingNumber: tracking[name],
+        description: 'scan',
+        ...event,
+      });
     }
     const before = await rows();
     await t.app.get(AnalyticsRefresher).refresh();

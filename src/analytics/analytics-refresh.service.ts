@@ -166,8 +166,6 @@ ON CONFLICT (cohort_date, carrier, service, destination_country) DO UPDATE SET
 RETURNING to_char(d.cohort_date, 'YYYY-MM-DD') AS "cohortDate", d.carrier, d.service,
           d.destination_country AS "destinationCountry"`;
 
-
-
 /**
  * The daily rollup rows of some carrier × service × country days, summed from their facts in the database (the
  * figures worked out by hand in test/analytics.e2e-spec.ts check it). A busy day is thousands of facts, each with
@@ -458,7 +456,6 @@ export class AnalyticsRefresher {
     ]);
     return keys.length;
   }
-
 
   /** Sums the weekly rows of these keys (cohortDate = the Monday) from their daily rows; null: every week. */
   private async rebuildWeeks(manager: EntityManager, keys: DailyKey[] | null): Promise<void> {
