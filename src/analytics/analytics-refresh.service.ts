@@ -93,6 +93,7 @@ ${INSERT_FACTS}`;
 const FACT_COLUMNS = `shipment_id, cohort_date, carrier, service, destination_country, first_attempt_status,
        promise_date, first_attempt_at, on_time, transit_days, first_scan_hours, exception_reasons, has_exception,
        status, latency_minutes`;
+const factColumns = (alias: string) => FACT_COLUMNS.replace(/(\w+)/g, `${alias}.$1`);
 
 /** A daily row's histogram plus another's, buckets that come to 0 dropped (in the upsert below). */
 const addHistograms = (column: string) => `(
@@ -111,17 +112,11 @@ const addHistograms = (column: string) => `(
  * the keys it touched (rows left at 0 shipments are deleted by the caller). A rebuild sums days whole
  * (ROLL_UP_KEYS); test/analytics.e2e-spec.ts checks that both give the same rows.
  */
-const UPSERT_FACTS_DELTA = `
-WITH old AS MATERIALIZED (
-  SELECT ${FACT_COLUMNS} FROM shipment_facts WHERE shipment_id = ANY($1::uuid[])
-), ${FACTS}, up AS (
-${INSERT_FACTS}
-  RETURNING ${FACT_COLUMNS.replace(/(\w+)/g, 'f.$1')}
-), sides AS MATERIALIZED (
-  SELECT 1 AS sign, ${FACT_COLUMNS} FROM up
-  UNION ALL
-  SELECT -1, ${FACT_COLUMNS.replace(/(\w+)/g, 'o.$1')} FROM old o WHERE o.shipment_id IN (SELECT shipment_id FROM up)
-), buckets AS (
+/**
+ * The end of a statement whose CTE \`sides\` holds facts with a sign (1: counts, -1: no longer counts): adds them up
+ * by day and key, histograms included, into the daily rollup rows, and returns the keys it touched.
+ */
+const ADD_SIDES_TO_DAYS = `buckets AS (
   SELECT cohort_date, carrier, service, destination_country, 'exception_reasons' AS name, r AS bucket, sum(sign) AS n
     FROM sides, jsonb_array_elements_text(exception_reasons) r GROUP BY 1, 2, 3, 4, 5, 6
   UNION ALL
@@ -166,6 +161,18 @@ ON CONFLICT (cohort_date, carrier, service, destination_country) DO UPDATE SET
 RETURNING to_char(d.cohort_date, 'YYYY-MM-DD') AS "cohortDate", d.carrier, d.service,
           d.destination_country AS "destinationCountry"`;
 
+const UPSERT_FACTS_DELTA = `
+WITH old AS MATERIALIZED (
+  SELECT ${FACT_COLUMNS} FROM shipment_facts WHERE shipment_id = ANY($1::uuid[])
+), ${FACTS}, up AS (
+${INSERT_FACTS}
+  RETURNING ${factColumns('f')}
+), sides AS MATERIALIZED (
+  SELECT 1 AS sign, ${FACT_COLUMNS} FROM up
+  UNION ALL
+  SELECT -1, ${factColumns('o')} FROM old o WHERE o.shipment_id IN (SELECT shipment_id FROM up)
+), ${ADD_SIDES_TO_DAYS}`;
+
 /**
  * The daily rollup rows of some carrier × service × country days, summed from their facts in the database (the
  * figures worked out by hand in test/analytics.e2e-spec.ts check it). A busy day is thousands of facts, each with
@@ -175,49 +182,12 @@ RETURNING to_char(d.cohort_date, 'YYYY-MM-DD') AS "cohortDate", d.carrier, d.ser
 const ROLL_UP_KEYS = `
 WITH k AS (
   SELECT DISTINCT * FROM unnest($1::date[], $2::text[], $3::text[], $4::text[]) AS k(cohort_date, carrier, service, country)
-), f AS MATERIALIZED (
-  SELECT f.cohort_date, f.carrier, f.service, f.destination_country, f.first_attempt_status, f.promise_date,
-         f.first_attempt_at, f.on_time, f.transit_days, f.first_scan_hours, f.exception_reasons, f.has_exception,
-         f.status, f.latency_minutes
+), sides AS MATERIALIZED (
+  SELECT 1 AS sign, ${factColumns('f')}
     FROM k JOIN shipment_facts f
       ON f.cohort_date = k.cohort_date AND f.carrier = k.carrier AND f.service = k.service
      AND f.destination_country = k.country
-), buckets AS (
-  SELECT cohort_date, carrier, service, destination_country, 'exception_reasons' AS name, r AS bucket, count(*) AS n
-    FROM f, jsonb_array_elements_text(f.exception_reasons) r GROUP BY 1, 2, 3, 4, 5, 6
-  UNION ALL
-  SELECT cohort_date, carrier, service, destination_country, 'transit_days', transit_days::text, count(*)
-    FROM f WHERE transit_days IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6
-  UNION ALL
-  SELECT cohort_date, carrier, service, destination_country, 'first_scan_hours', first_scan_hours::text, count(*)
-    FROM f WHERE first_scan_hours IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6
-  UNION ALL
-  SELECT cohort_date, carrier, service, destination_country, 'latency_minutes', e.key, sum(e.value::bigint)
-    FROM f, jsonb_each_text(f.latency_minutes) e GROUP BY 1, 2, 3, 4, 5, 6
-), hist AS (
-  SELECT cohort_date, carrier, service, destination_country, name, jsonb_object_agg(bucket, n) AS counts
-    FROM buckets GROUP BY 1, 2, 3, 4, 5
-), hists AS (
-  -- One row per key, joined below (a lateral lookup into a CTE scans all of it per key: keys² on a busy rebuild).
-  SELECT cohort_date, carrier, service, destination_country, jsonb_object_agg(name, counts) AS counts
-    FROM hist GROUP BY 1, 2, 3, 4
-)
-INSERT INTO analytics_delivery_daily (cohort_date, carrier, service, destination_country, shipments, with_attempt,
-       delivered_first, with_promise, on_time, with_exception, lost, returned, exception_reasons, transit_days,
-       first_scan_hours, latency_minutes)
-SELECT g.*,
-       coalesce(h.counts -> 'exception_reasons', '{}'), coalesce(h.counts -> 'transit_days', '{}'),
-       coalesce(h.counts -> 'first_scan_hours', '{}'), coalesce(h.counts -> 'latency_minutes', '{}')
-  FROM (SELECT cohort_date, carrier, service, destination_country, count(*)::int,
-               count(*) FILTER (WHERE first_attempt_status IS NOT NULL)::int,
-               count(*) FILTER (WHERE first_attempt_status = 'delivered')::int,
-               count(*) FILTER (WHERE promise_date IS NOT NULL AND first_attempt_at IS NOT NULL)::int,
-               count(*) FILTER (WHERE on_time)::int,
-               count(*) FILTER (WHERE has_exception)::int,
-               count(*) FILTER (WHERE exception_reasons @> '["lost"]'::jsonb)::int,
-               count(*) FILTER (WHERE status = 'returned')::int
-          FROM f GROUP BY 1, 2, 3, 4) AS g(cohort_date, carrier, service, destination_country)
-  LEFT JOIN hists h USING (cohort_date, carrier, service, destination_country)`;
+), ${ADD_SIDES_TO_DAYS}`;
 
 const DAILY_COLUMNS = `carrier, service, destination_country, shipments, with_attempt, delivered_first, with_promise,
        on_time, with_exception, lost, returned, exception_reasons, transit_days, first_scan_hours, latency_minutes`;
