@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { GroupedCall } from '../common/grouped-call';
 import { retryOnConflict } from '../database/transient-errors';
@@ -7,6 +7,7 @@ import { NotificationDispatcher } from '../notifications/notification-dispatcher
 import { NotificationPlanner, Plan } from '../notifications/notification-planner.service';
 import type { Notification } from '../notifications/notification.entity';
 import { DeliveryEstimates } from '../predictions/delivery-estimates.service';
+import { CLOCK, type Clock } from '../shared/clock';
 import type { ShipmentDomainEvent, TrackingEventInput, TrackingUpdate } from '../shared/tracking.types';
 import { applyToShipment, newestTime, type ShipmentUpdateResult } from './shipment-update';
 import { Shipment } from './shipment.entity';
@@ -52,6 +53,7 @@ export class TrackingIngestService {
     private readonly planner: NotificationPlanner,
     private readonly dispatcher: NotificationDispatcher,
     private readonly estimates: DeliveryEstimates,
+    @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
   ) {
     this.eventsCounter = metrics.counter(
@@ -67,7 +69,7 @@ export class TrackingIngestService {
     );
   }
 
-  async ingest(updates: TrackingUpdate[], receivedAt = new Date()): Promise<IngestResult> {
+  async ingest(updates: TrackingUpdate[], receivedAt = this.clock.now()): Promise<IngestResult> {
     const result: IngestResult = { shipments: 0, newEvents: 0, duplicateEvents: 0, notifications: 0 };
     // One request's updates in order; each shares its transaction with whatever other requests are waiting.
     for (const update of updates) {
