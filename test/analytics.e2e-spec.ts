@@ -186,6 +186,43 @@ describe('delivery analytics on a designed week', () => {
     expect(await rows()).toEqual(refreshed);
   });
 
+  it('takes a scan committed after a refresh looked on the next refresh, and nothing twice', async () => {
+    const refresher = t.app.get(AnalyticsRefresher);
+    await refresher.refresh();
+    // The scans of the tests before arrived minutes ago at most: a refresh that took them all again (the 5-minute
+    // look-back) would count them here.
+    expect((await refresher.refresh()).shipments).toBe(0);
+    const hasException = async () =>
+      (
+        await t.db.query(`SELECT has_exception AS "has" FROM shipment_facts WHERE shipment_id = $1`, [
+          shipmentIds.D,
+        ])
+      )[0].has;
+    expect(await hasException()).toBe(false);
+
+    // A scan written by a transaction that is still open while the next refresh runs: dated (received_at, the
+    // transaction's start) before that refresh's watermark, committed after it.
+    const late = t.db.createQueryRunner();
+    await late.connect();
+    try {
+      await late.startTransaction();
+      await late.query(
+        `INSERT INTO tracking_events (shipment_id, status, reason, description, occurred_at, provider, content_hash)
+         VALUES ($1, 'exception', 'damaged', 'Damaged in transit', '2026-11-05T09:00:00Z', 'generic', $2)`,
+        [shipmentIds.D, 'f'.repeat(64)],
+      );
+      // The refresh's watermark (this process's clock, to the millisecond) must come after the scan's time.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await refresher.refresh()).shipments).toBe(0); // not visible yet
+      await late.commitTransaction();
+    } finally {
+      await late.release();
+    }
+    expect(await refresher.refresh()).toMatchObject({ shipments: 1 });
+    expect(await hasException()).toBe(true);
+    expect((await refresher.refresh()).shipments).toBe(0);
+  });
+
   it('counts messages by outcome and channel', async () => {
     const ids = { shipment_id: shipmentIds.A };
     const [{ order_id, customer_id }] = await t.db.query(

@@ -3,12 +3,37 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { type DailyKey, type DailyRow, sumRows, weekOf } from './delivery-rollup';
 
-/** Events can commit a little after their `received_at` (the transaction's start): look back this far each time. */
+/**
+ * An event can commit after its `received_at` (its transaction's start), so after a refresh passed that time. Each
+ * refresh looks back this far, but takes again only the events that the last one could not see: those written by a
+ * transaction at or after the last one's horizon (the oldest transaction id still running when it looked). Taking
+ * every event of the last 5 minutes again, as before, refreshed each shipment about six times at a steady rate.
+ */
 const OVERLAP_MS = 5 * 60_000;
-/** Shipments refreshed per statement. */
+/** Transaction ids are 32-bit and wrap around: `a` is at or after `b` when (a − b) mod 2³² is below 2³¹. */
+const XID_SPAN = 4_294_967_296;
+/**
+ * The shipments with events since the last refresh: received after its watermark, or in the overlap before it and
+ * written by a transaction it could not see (at or after its horizon; without one, every event of the overlap).
+ */
+const NEW_EVENTS = `
+SELECT DISTINCT shipment_id AS id FROM tracking_events
+ WHERE received_at > $3 AND received_at <= $2
+   AND (received_at > $1 OR $4::bigint IS NULL
+        OR (xmin::text::bigint - $4::bigint + ${XID_SPAN}) % ${XID_SPAN} < ${XID_SPAN / 2})`;
+/** Shipments rebuilt per statement. */
 const BATCH = 2_000;
+/**
+ * Shipments refreshed per statement, and how the refresh shares the machine: after each batch it waits three times
+ * as long as the batch took, so it holds at most a quarter of a core. At 1,000,000 shipments a batch of 2,000 took
+ * 0.2–1.0 s (index pages of 10,000,000 events not in memory), and a refresh of 5,000 changed shipments in one go
+ * raised webhook ingest's p99 from 58 to 334 ms while it ran. A minute of 300 changes a second is 36 batches:
+ * about 7 s of work, spread over 28 s. Pacing stops half an interval in, so a larger backlog still keeps up.
+ */
+const REFRESH_BATCH = 500;
 /** Messages and chats change for days after they start (delivery receipts, hand-offs): days recomputed each tick. */
 const RECENT_DAYS = 7;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** One refresh at a time across every worker process. */
 const REFRESH_LOCK = 0x616e6c74; // 'anlt'
 
@@ -302,7 +327,8 @@ export class AnalyticsRefresher {
       await manager.query('SET LOCAL jit = off');
       await manager.query('SET LOCAL max_parallel_workers_per_gather = 0');
       const [state] = await manager.query(
-        `SELECT events_watermark AS "watermark", store_time_zone AS "zone" FROM analytics_state WHERE id = 1`,
+        `SELECT events_watermark AS "watermark", events_xmin AS "xmin", store_time_zone AS "zone"
+           FROM analytics_state WHERE id = 1`,
       );
       if (state?.zone && state.zone !== this.zone) {
         this.logger.warn(
@@ -310,23 +336,28 @@ export class AnalyticsRefresher {
             '`npm run cli -- analytics rebuild`',
         );
       }
-      const since = state?.watermark
-        ? new Date(new Date(state.watermark).getTime() - OVERLAP_MS)
-        : new Date(0);
-      const rows: { id: string }[] = await manager.query(
-        `SELECT DISTINCT shipment_id AS id FROM tracking_events WHERE received_at > $1 AND received_at <= $2`,
-        [since, now],
+      // Every transaction still open when the next statement looks has an id at or after this horizon: its events
+      // are invisible to this refresh, and the next one finds them by it (taken first, so it is never too late).
+      const [{ horizon }] = await manager.query(
+        `SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint % ${XID_SPAN}) AS horizon`,
       );
+      const watermark: Date = state?.watermark ? new Date(state.watermark) : new Date(0);
+      const rows: { id: string }[] = await manager.query(NEW_EVENTS, [
+        watermark,
+        now,
+        new Date(watermark.getTime() - OVERLAP_MS),
+        state?.xmin ?? null,
+      ]);
       const result = await this.refreshShipments(
         manager,
         rows.map((r) => r.id),
       );
       await this.refreshRecentDays(manager, now);
       await manager.query(
-        `INSERT INTO analytics_state (id, events_watermark, store_time_zone) VALUES (1, $1, $2)
-         ON CONFLICT (id) DO UPDATE SET events_watermark = EXCLUDED.events_watermark,
+        `INSERT INTO analytics_state (id, events_watermark, events_xmin, store_time_zone) VALUES (1, $1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET events_watermark = EXCLUDED.events_watermark, events_xmin = EXCLUDED.events_xmin,
                                         store_time_zone = coalesce(analytics_state.store_time_zone, EXCLUDED.store_time_zone)`,
-        [now, this.zone],
+        [now, horizon, this.zone],
       );
       return result;
     });
@@ -371,8 +402,9 @@ export class AnalyticsRefresher {
       await this.refreshRecentDays(manager, now, new Date(0));
     });
     await this.db.query(
-      `INSERT INTO analytics_state (id, events_watermark, store_time_zone) VALUES (1, $1, $2)
-       ON CONFLICT (id) DO UPDATE SET events_watermark = EXCLUDED.events_watermark, store_time_zone = EXCLUDED.store_time_zone`,
+      `INSERT INTO analytics_state (id, events_watermark, events_xmin, store_time_zone) VALUES (1, $1, NULL, $2)
+       ON CONFLICT (id) DO UPDATE SET events_watermark = EXCLUDED.events_watermark, events_xmin = NULL,
+                                      store_time_zone = EXCLUDED.store_time_zone`,
       [now, this.zone],
     );
     // Every row was rewritten: fresh statistics, and a visibility map for the stuck count's index-only scan.
@@ -386,9 +418,13 @@ export class AnalyticsRefresher {
     // JIT compiles each of these statements for seconds and saves nothing on index lookups.
     await manager.query('SET LOCAL jit = off');
     const keys: DailyKey[] = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      const batch = ids.slice(i, i + BATCH);
+    // Paced only for the first half of the interval: a backlog larger than that goes at full speed.
+    const paceUntil = Date.now() + this.config.analytics.refreshMs / 2;
+    for (let i = 0; i < ids.length; i += REFRESH_BATCH) {
+      const started = Date.now();
+      const batch = ids.slice(i, i + REFRESH_BATCH);
       keys.push(...((await manager.query(UPSERT_FACTS_DELTA, [batch, this.zone])) as DailyKey[]));
+      if (i + REFRESH_BATCH < ids.length && Date.now() < paceUntil) await sleep(3 * (Date.now() - started));
     }
     const unique = [...new Map(keys.map((k) => [JSON.stringify(k), k])).values()];
     if (!unique.length) return { shipments: ids.length, groups: 0 };

@@ -160,6 +160,8 @@ export class NotifiedDaily {
 export class AnalyticsState {
   @PrimaryColumn({ type: 'integer', default: 1 }) id: number;
   @Column({ name: 'events_watermark', type: 'timestamptz', nullable: true }) eventsWatermark: Date | null;
+  /** The oldest transaction id (mod 2³²) still running when the last refresh looked for new events. */
+  @Column({ name: 'events_xmin', type: 'bigint', nullable: true }) eventsXmin: string | null;
   @Column({ name: 'store_time_zone', type: 'varchar', length: 64, nullable: true }) storeTimeZone:
     string | null;
 }

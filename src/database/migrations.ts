@@ -9,6 +9,7 @@ import { ProactiveMessages1796410100000 } from './migrations/1796410100000-proac
 import { DeliveryEstimates1796410200000 } from './migrations/1796410200000-delivery-estimates';
 import { AnalyticsAtScale1796410300000 } from './migrations/1796410300000-analytics-at-scale';
 import { Lz4Toast1796410400000 } from './migrations/1796410400000-lz4-toast';
+import { AnalyticsRefreshHorizon1796410500000 } from './migrations/1796410500000-analytics-refresh-horizon';
 /** Every migration in order; `npm run migration:generate` appends to this list. */
 export const MIGRATIONS: Function[] = [
   Initial1795483032609,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   DeliveryEstimates1796410200000,
   AnalyticsAtScale1796410300000,
   Lz4Toast1796410400000,
+  AnalyticsRefreshHorizon1796410500000,
 ];
