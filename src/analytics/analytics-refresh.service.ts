@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -33,7 +34,6 @@ const BATCH = 2_000;
 const REFRESH_BATCH = 500;
 /** Messages and chats change for days after they start (delivery receipts, hand-offs): days recomputed each tick. */
 const RECENT_DAYS = 7;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** One refresh at a time across every worker process. */
 const REFRESH_LOCK = 0x616e6c74; // 'anlt'
 
@@ -130,14 +130,6 @@ const addHistograms = (column: string) => `(
            GROUP BY k HAVING sum(n) <> 0) y)`;
 
 /**
- * Writes the facts of some shipments and adds the difference they make to the daily rollup rows: each rewritten
- * fact counts once as it is now and minus once as it was (every CTE sees the rows as they were before the write).
- * The refresh's work so grows with the shipments that changed, not with how busy their days are: summing a
- * touched day again from all its facts took 1.8 s a minute at 1,000,000 shipments, for a day of 16,000. Returns
- * the keys it touched (rows left at 0 shipments are deleted by the caller). A rebuild sums days whole
- * (ROLL_UP_KEYS); test/analytics.e2e-spec.ts checks that both give the same rows.
- */
-/**
  * The end of a statement whose CTE \`sides\` holds facts with a sign (1: counts, -1: no longer counts): adds them up
  * by day and key, histograms included, into the daily rollup rows, and returns the keys it touched.
  */
@@ -186,6 +178,14 @@ ON CONFLICT (cohort_date, carrier, service, destination_country) DO UPDATE SET
 RETURNING to_char(d.cohort_date, 'YYYY-MM-DD') AS "cohortDate", d.carrier, d.service,
           d.destination_country AS "destinationCountry"`;
 
+/**
+ * Writes the facts of some shipments and adds the difference they make to the daily rollup rows: each rewritten
+ * fact counts once as it is now and minus once as it was (every CTE sees the rows as they were before the write).
+ * The refresh's work so grows with the shipments that changed, not with how busy their days are: summing a
+ * touched day again from all its facts took 1.8 s a minute at 1,000,000 shipments, for a day of 16,000. Returns
+ * the keys it touched (rows left at 0 shipments are deleted by the caller). A rebuild sums days whole
+ * (ROLL_UP_KEYS); test/analytics.e2e-spec.ts checks that both give the same rows.
+ */
 const UPSERT_FACTS_DELTA = `
 WITH old AS MATERIALIZED (
   SELECT ${FACT_COLUMNS} FROM shipment_facts WHERE shipment_id = ANY($1::uuid[])
