@@ -140,17 +140,21 @@ async function stop(service: Service, signal: NodeJS.Signals = 'SIGINT', timeout
  */
 function postgresFor(dataDir: string): number[] {
   const clusterDir = embeddedClusterDir(dataDir);
-  const pids: number[] = [];
+  const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmdline.includes('postgres') && cmdline.includes(clusterDir)) pids.push(Number(entry));
+      if (!cmdline.includes('postgres') || !cmdline.includes(clusterDir)) continue;
+      // The parent's pid is the field after the command name, which ends with the stat line's last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // The process ended while we looked.
     }
   }
-  return pids;
+  // A child the server has just forked shows the server's command line until it names itself: not a server.
+  return [...parents].filter(([, parent]) => !parents.has(parent)).map(([pid]) => pid);
 }
 
 interface StartTimes {
