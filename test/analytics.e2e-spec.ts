@@ -408,4 +408,46 @@ describe('delivery analytics on a designed week', () => {
     });
     expect((await t.http.get(`/v1/analytics/delivery?${WEEK}`)).status).toBe(401);
   });
+
+  it('recomputes the last day of messages at every refresh and the whole last week hourly', async () => {
+    const refresher = t.app.get(AnalyticsRefresher);
+    const [{ order_id, customer_id }] = await t.db.query(
+      `SELECT s.order_id, o.customer_id FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id = $1`,
+      [shipmentIds.A],
+    );
+    const base = Date.now();
+    const at = (hours: number) => new Date(base + hours * 3_600_000);
+    // A type of its own, so other messages on the same days do not count.
+    const [older, recent] = [at(-72), at(-2)];
+    const ids: string[] = [];
+    for (const created of [older, recent]) {
+      const [{ id }] = await t.db.query(
+        `INSERT INTO notifications (shipment_id, order_id, customer_id, type, channel, status, scheduled_for,
+                sent_at, created_at, resend_of)
+         VALUES ($1, $2, $3, 'recent_days_probe', 'email', 'sent', $4, $4, $4, gen_random_uuid()) RETURNING id`,
+        [shipmentIds.A, order_id, customer_id, created],
+      );
+      ids.push(id);
+    }
+    const delivered = async () =>
+      (
+        await t.db.query(
+          `SELECT to_char(day, 'YYYY-MM-DD') AS day, delivered FROM analytics_message_daily
+            WHERE type = 'recent_days_probe' ORDER BY day`,
+        )
+      ).map((r: { day: string; delivered: number }) => Number(r.delivered));
+    try {
+      await refresher.refresh(at(2)); // more than an hour after this suite's last whole week: the whole week
+      expect(await delivered()).toEqual([0, 0]);
+      await t.db.query(`UPDATE notifications SET status = 'delivered' WHERE id = ANY($1::uuid[])`, [ids]);
+      await refresher.refresh(at(2.5)); // half an hour later: the last day only
+      expect(await delivered()).toEqual([0, 1]);
+      await refresher.refresh(at(3.5)); // an hour after the whole week: the whole week again
+      expect(await delivered()).toEqual([1, 1]);
+    } finally {
+      // Those refreshes moved the event watermark hours ahead: a rebuild sets it to now for every later test.
+      await t.db.query(`DELETE FROM notifications WHERE id = ANY($1::uuid[])`, [ids]);
+      await refresher.rebuild();
+    }
+  });
 });

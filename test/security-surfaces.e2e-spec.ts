@@ -4,8 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { FastifyRequest } from 'fastify';
+import type { AppException } from '../src/common/app.exception';
 import { Notification } from '../src/notifications/notification.entity';
 import { signEasyPost, signStandardWebhook } from '../src/tracking/webhook-signature';
+import { WebhookVerifiers } from '../src/tracking/webhook-verifiers.service';
 import { createOrder } from './support/factories';
 import { bearer, serve, startTestApp, TestApp } from './support/test-app';
 
@@ -232,6 +235,30 @@ describe('security surfaces (issue 14)', () => {
         [1, 2].map(() => t.http.post('/v1/webhooks/generic').set(twinHeaders).send(twin)),
       );
       expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+
+      // Many claims at once, straight through the verifier (over HTTP each request takes long enough that few
+      // meet): ten copies of one new id among other ids, exactly one copy taken, every other id taken.
+      const verifiers = t.app.get(WebhookVerifiers);
+      const verify = (body: string, id?: string) =>
+        verifiers
+          .verifyStandard(
+            { headers: signedGeneric(body, id) } as unknown as FastifyRequest,
+            Buffer.from(body),
+            'generic',
+            t.config.webhooks.genericSecret,
+          )
+          .then(
+            () => 'taken',
+            (err: AppException) => err.code,
+          );
+      const copy = genericEvent();
+      const copyId = `msg_${randomUUID()}`;
+      const [others, copies] = await Promise.all([
+        Promise.all(Array.from({ length: 8 }, () => verify(genericEvent()))),
+        Promise.all(Array.from({ length: 10 }, () => verify(copy, copyId))),
+      ]);
+      expect(others).toEqual(Array.from({ length: 8 }, () => 'taken'));
+      expect(copies.sort()).toEqual(['taken', ...Array.from({ length: 9 }, () => 'webhook_replayed')]);
     });
   });
 

@@ -39,9 +39,12 @@ export class AnalyticsModule implements OnModuleInit {
       everyMs: this.config.analytics.refreshMs,
       run: () => this.refresher.refresh(),
     });
+    // Hourly: it rolls closed days (a day closes a week after it ended) and rechecks the last 30 of them, which
+    // change only with late scores. Run every minute, its 100–170 ms statement at 1,000,000 shipments ran beside
+    // the webhooks for nothing.
     this.registry.register({
       job: JobName.RefreshEstimateAccuracy,
-      everyMs: this.config.analytics.refreshMs,
+      everyMs: Math.max(this.config.analytics.refreshMs, 60 * 60_000),
       run: async () => void (await this.estimates.roll()),
     });
     // The headline rates over the last 28 days, read from the rollups when Prometheus scrapes.

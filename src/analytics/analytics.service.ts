@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { carrierDisplayName } from '../carriers/carrier-registry';
+import { distinctCarrierNames } from '../carriers/carrier-registry';
 import { AppException } from '../common/app.exception';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { parseCalendarDate } from '../tracking/eta';
@@ -182,6 +182,7 @@ export class AnalyticsService {
       ),
     ]);
     const groups = groupBy ? this.grouped(rows, (r) => groupKey(r, groupBy)) : [];
+    const names = groupBy === 'carrier' ? distinctCarrierNames(groups.map(([key]) => key)) : null;
     return {
       ...range,
       ...figuresOf(rows),
@@ -189,7 +190,7 @@ export class AnalyticsService {
       // A carrier group also carries the name shoppers and agents know it by; `key` stays the canonical id.
       groups: groups.map(([key, members]) => ({
         key,
-        ...(groupBy === 'carrier' ? { name: carrierDisplayName(key) || key } : {}),
+        ...(names ? { name: names.get(key) } : {}),
         ...figuresOf(members),
       })),
     };

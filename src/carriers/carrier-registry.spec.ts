@@ -5,6 +5,7 @@ import {
   carrierTrackingUrl,
   compactKey,
   detectCarrier,
+  distinctCarrierNames,
   resolveCarrierId,
   sameCarrier,
 } from './carrier-registry';
@@ -210,6 +211,19 @@ describe('display names', () => {
     expect(carrierDisplayName('dhl', '00340434161094042557')).toBe('DHL Paket');
     expect(carrierDisplayName('dhl', '1234567890')).toBe('DHL Express');
     expect(carrierDisplayName('dhl')).toBe('DHL');
+  });
+
+  it('tells carriers that share a name apart when they are listed side by side', () => {
+    const names = distinctCarrierNames(['dpd', 'dpd_de', 'dpd_uk', 'ups', 'Bluebird', 'BLUEBIRD']);
+    expect([...names.values()]).toEqual([
+      'DPD',
+      'DPD DE',
+      'DPD UK',
+      'UPS',
+      'Bluebird (Bluebird)',
+      'Bluebird (BLUEBIRD)',
+    ]);
+    expect(distinctCarrierNames(['dpd_de', 'ups']).get('dpd_de')).toBe('DPD');
   });
 
   it('shows an unknown carrier as given, nicely cased', () => {

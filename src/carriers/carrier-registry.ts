@@ -79,6 +79,24 @@ export function carrierIdForProviderCode(code: string | number, source: CarrierS
   return PER_SOURCE.get(source)?.get(compactKey(String(code))) ?? null;
 }
 
+/**
+ * Names for carriers listed side by side (a report's rows): each carrier's display name, except where two of the
+ * list share one ("DPD" is the group and each country's service): those take their most specific everyday name
+ * ("DPD DE", "DPD UK"), or the name and the id when even that is shared.
+ */
+export function distinctCarrierNames(ids: readonly string[]): Map<string, string> {
+  const named = ids.map((id) => [id, carrierDisplayName(id) || id] as const);
+  const uses = new Map<string, number>();
+  for (const [, name] of named) uses.set(name, (uses.get(name) ?? 0) + 1);
+  const specific = named.map(([id, name]) => {
+    if (uses.get(name) === 1) return [id, name] as const;
+    return [id, String(findCarrier(id)?.slugs.names?.[0] ?? name)] as const;
+  });
+  const specificUses = new Map<string, number>();
+  for (const [, name] of specific) specificUses.set(name, (specificUses.get(name) ?? 0) + 1);
+  return new Map(specific.map(([id, name]) => [id, specificUses.get(name) === 1 ? name : `${name} (${id})`]));
+}
+
 /** The registry entry for a canonical id (or any spelling), or null for a carrier we do not know. */
 export function findCarrier(idOrName: string): CarrierData | null {
   return BY_ID.get(idOrName) ?? BY_ID.get(ANY_SOURCE.get(compactKey(idOrName)) ?? '') ?? null;
