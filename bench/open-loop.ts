@@ -22,6 +22,8 @@ export interface OpenLoopResult {
   requests: { total: number };
   duration: number;
   latency: { p50: number; p90: number; p99: number; max: number };
+  /** Request i's latency (ms) at index i, NaN when it failed: windows can be pooled, slow moments found. */
+  latencies: number[];
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -50,6 +52,7 @@ export async function openLoop(opts: {
   const total = opts.amount ?? Math.round(opts.rate * (opts.durationS ?? 10));
   const intervalMs = 1000 / opts.rate;
   const latencies: number[] = [];
+  const byRequest: number[] = new Array<number>(total).fill(NaN);
   let non2xx = 0;
   let errors = 0;
   let timeouts = 0;
@@ -83,7 +86,9 @@ export async function openLoop(opts: {
         (res) => {
           res.resume();
           res.on('end', () => {
-            latencies.push(performance.now() - scheduled);
+            const ms = performance.now() - scheduled;
+            latencies.push(ms);
+            byRequest[i] = ms;
             if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx += 1;
             settled += 1;
             if (settled === total) resolve();
@@ -127,6 +132,7 @@ export async function openLoop(opts: {
       p99: r(percentile(sorted, 99)),
       max: r(sorted[sorted.length - 1] ?? 0),
     },
+    latencies: byRequest.map(r),
     non2xx,
     errors,
     timeouts,

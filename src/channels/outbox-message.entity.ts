@@ -1,10 +1,11 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 
 /** A message captured instead of sent because its channel has no provider configured (development). */
 @Entity('outbox_messages')
 @Index('ix_outbox_created', ['createdAt'])
 export class OutboxMessage {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Column({ name: 'notification_id', type: 'uuid', nullable: true })

@@ -10,6 +10,7 @@ import { DeliveryEstimates1796410200000 } from './migrations/1796410200000-deliv
 import { AnalyticsAtScale1796410300000 } from './migrations/1796410300000-analytics-at-scale';
 import { Lz4Toast1796410400000 } from './migrations/1796410400000-lz4-toast';
 import { AnalyticsRefreshHorizon1796410500000 } from './migrations/1796410500000-analytics-refresh-horizon';
+import { TimeOrderedIds1796410600000 } from './migrations/1796410600000-time-ordered-ids';
 /** Every migration in order; `npm run migration:generate` appends to this list. */
 export const MIGRATIONS: Function[] = [
   Initial1795483032609,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [
   AnalyticsAtScale1796410300000,
   Lz4Toast1796410400000,
   AnalyticsRefreshHorizon1796410500000,
+  TimeOrderedIds1796410600000,
 ];

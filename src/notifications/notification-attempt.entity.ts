@@ -1,10 +1,11 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 
 /** Every try at handing a notification to a provider, successful or not. */
 @Entity('notification_attempts')
 @Index('ix_notification_attempts_notification', ['notificationId', 'startedAt'])
 export class NotificationAttempt {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Column({ name: 'notification_id', type: 'uuid' })

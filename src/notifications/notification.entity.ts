@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 import type { Channel, NotificationStatus, NotificationType } from '../shared/notification.types';
 
 /**
@@ -17,7 +18,7 @@ import type { Channel, NotificationStatus, NotificationType } from '../shared/no
 @Index('ix_notifications_customer', ['customerId', 'createdAt'])
 @Index('ix_notifications_order', ['orderId', 'createdAt'])
 export class Notification {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Column({ name: 'shipment_id', type: 'uuid' })

@@ -91,6 +91,22 @@ describe('DeliveryEstimator', () => {
     expect(businessDaysBetween('2026-11-30', estimate.likely)).toBe(2);
   });
 
+  it("keeps a cell's most recent deliveries when it trims, whatever order they were learnt in", () => {
+    // Weighting all but off, so only what the cell kept decides. A cell that keeps 10 trims when it holds 21:
+    // 11 slow parcels of last spring (learnt newest first), then 10 fast ones of the autumn (oldest first), all
+    // shipped on Mondays. The trim must keep the 10 fast ones.
+    const estimator = new DeliveryEstimator({ halfLifeDays: 100_000, maxPerCell: 10 });
+    for (let week = 10; week >= 0; week--)
+      estimator.add(delivered(addBusinessDays('2026-03-02', week * 5), 8));
+    for (let week = 0; week < 10; week++)
+      estimator.add(delivered(addBusinessDays('2026-09-07', week * 5), 2));
+    const estimate = estimator.estimate(lane, '2026-11-30', NOW);
+    if (estimate.status !== 'estimated') throw new Error('no estimate');
+    expect(estimate).toMatchObject({ level: 'lane_weekday', basedOn: 10 });
+    expect(businessDaysBetween('2026-11-30', estimate.earliest)).toBe(2);
+    expect(businessDaysBetween('2026-11-30', estimate.latest)).toBe(2);
+  });
+
   it('never uses a delivery that happened after the moment asked about', () => {
     const estimator = new DeliveryEstimator();
     learn(estimator, 40, [0, 0, 0, 0, 1]);

@@ -1,11 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 
 /** A person who receives messages. Contact details live only here (and in sent-message records). */
 @Entity('customers')
 @Index('ix_customers_email', ['email'])
 @Index('ix_customers_phone', ['phone'])
 export class Customer {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Column({ type: 'varchar', length: 200 })

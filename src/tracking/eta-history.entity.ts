@@ -1,11 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 import type { Eta } from '../shared/tracking.types';
 
 /** Every ETA a shipment was given, in order: the basis of ETA-accuracy figures and delay messages. */
 @Entity('eta_history')
 @Index('ix_eta_history_shipment', ['shipmentId', 'recordedAt'])
 export class EtaHistory {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Column({ name: 'shipment_id', type: 'uuid' })

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 
 /**
  * A store order, keyed by the store's own id (`externalId`). It carries the contact details given with it: messages
@@ -9,7 +10,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 @Index('ix_orders_contact_phone', ['contactPhone'])
 @Index('ix_orders_contact_email', ['contactEmail'])
 export class Order {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Index('uq_orders_external_id', { unique: true })

@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Generated,
-  Index,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Generated, Index, UpdateDateColumn } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 import type {
   CanonicalStatus,
   Eta,
@@ -32,7 +25,7 @@ import type {
   { where: 'delivered_at IS NOT NULL' },
 )
 export class Shipment {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Column({ name: 'order_id', type: 'uuid', nullable: true })

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { TimeOrderedPrimaryColumn } from '../database/time-ordered-id';
 import type { CanonicalStatus, ExceptionReason } from '../shared/tracking.types';
 
 /** One scan, as recorded. Duplicates are refused by the content hash (and by the provider's stable id). */
@@ -8,7 +9,7 @@ import type { CanonicalStatus, ExceptionReason } from '../shared/tracking.types'
 @Index('uq_tracking_events_content', ['shipmentId', 'contentHash'], { unique: true })
 @Index('ix_tracking_events_shipment_time', ['shipmentId', 'occurredAt'])
 export class TrackingEvent {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedPrimaryColumn()
   id: string;
 
   @Column({ name: 'shipment_id', type: 'uuid' })
