@@ -1138,10 +1138,11 @@ type BackendResult = Awaited<ReturnType<typeof runBackend>>;
  * queues, API and worker apart: analytics p99, and webhook ingest at 300/s against an empty database.
  *
  * The two ingest figures come from the same minutes: a second service on an empty database runs beside the one at
- * scale, and the two take 10 s windows in turn (empty, scale, scale, empty, empty, scale), each after its warm-up.
- * Each side's figures are over its three windows together. On this machine one 10 s window's p99 drifts by a
- * factor of two from one minute to the next (other work, the kernel's page cache, a checkpoint); alternating
- * spreads that drift over both sides instead of letting it decide the ratio.
+ * scale, and the two take 10 s windows in turn (empty, scale, scale, empty, …: five each, every pair in both
+ * orders), each after its warm-up. Each side's figures are over its five windows together. On this machine one
+ * 10 s window's p99 drifts by a factor of two from one minute to the next (other work, either process's garbage
+ * collection, a checkpoint); alternating spreads that drift over both sides instead of letting it decide the
+ * ratio.
  */
 async function runScale(providers: Providers) {
   const scale = await scaleDatabase(SERVER_DB_URL);
@@ -1204,11 +1205,22 @@ function slowMoments(report: OpenLoopReport, ms: number): string {
 
 /** Webhook ingest at 300/s at scale and on an empty database, in alternating 10 s windows (see runScale). */
 async function compareIngest(scale: Service, empty: Service) {
-  const order = ['empty', 'scale', 'scale', 'empty', 'empty', 'scale'] as const;
+  const order = [
+    'empty',
+    'scale',
+    'scale',
+    'empty',
+    'empty',
+    'scale',
+    'scale',
+    'empty',
+    'empty',
+    'scale',
+  ] as const;
   const runs = { empty: [] as OpenLoopReport[], scale: [] as OpenLoopReport[] };
   for (const [k, side] of order.entries()) {
     log(
-      `ingest: webhook at 300 req/s for 10 s, ${side === 'scale' ? 'at scale' : 'empty database'} (${k + 1}/6)`,
+      `ingest: webhook at 300 req/s for 10 s, ${side === 'scale' ? 'at scale' : 'empty database'} (${k + 1}/${order.length})`,
     );
     const report = await ingestWindow(side === 'scale' ? scale : empty, `S${k}`);
     runs[side].push(report);
@@ -1321,7 +1333,7 @@ function table(
     const side = (p: typeof big) =>
       `p50 ${p.p50} ms / p99 ${p.p99} ms over ${p.requests} requests (windows' p99: ${p.windowP99s.join(', ')} ms), non-2xx ${p.non2xx}, errors ${p.errors}`;
     rows.push([
-      `scale (${size}): webhook ingest @300/s, three 10 s windows alternating with an empty database`,
+      `scale (${size}): webhook ingest @300/s, five 10 s windows alternating with an empty database's`,
       side(big),
       `empty database, same minutes: ${side(empty)}`,
       `p99 ×${ratio(big.p99, empty.p99)} (target ≤ 1.2: ${big.p99 <= empty.p99 * 1.2 ? 'met' : 'NOT met'})`,
