@@ -110,8 +110,9 @@ export function laneKeys(facts: LaneFacts, shippedOn: string): Record<LaneLevel,
 
 /**
  * A cell's past deliveries as two parallel arrays of numbers, not an object each: V8 stores them unboxed, so a
- * model of a year of deliveries is a few hundred thousand arrays instead of a million small objects that every
- * full garbage collection of the process would walk (150 ms each at 1,000,000 shipments).
+ * model of a year of deliveries is about 160,000 arrays instead of a million small objects that every
+ * full garbage collection of the process would walk (170 ms a collection at 1,000,000 shipments, against 70 ms
+ * with the arrays).
  */
 interface Cell {
   /** Business days from ship to delivery. */
